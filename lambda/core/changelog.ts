@@ -51,3 +51,9 @@ export interface ParsedHistoryPage {
   readonly windowsServerTable: WindowsServerRow[];
   readonly skipped: SkippedRow[];
 }
+
+/** Where the enrichment reads a family's changelog from (live page, files, or the bundled snapshot). */
+export interface ChangelogSource {
+  /** Never rejects for a page problem: a source falls back to the snapshot instead. */
+  getChangelog(family: DriverFamily, announcedVersion: string | null): Promise<Changelog>;
+}
