@@ -1,0 +1,57 @@
+import { readConfig } from '../lambda/config';
+
+const base = {
+  DELIVERY_TABLE_NAME: 'relay-deliveries',
+  EMAIL_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:relay-email',
+};
+
+describe('reading the function configuration', () => {
+  it('reads Slack channels, the secret id, the email topic and the table', () => {
+    const config = readConfig({
+      ...base,
+      SLACK_CHANNELS: 'C0123456789, G0123456789',
+      SLACK_TOKEN_SECRET_ID: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:relay-slack-AbCdEf',
+    });
+
+    expect(config).toEqual({
+      slackChannels: ['C0123456789', 'G0123456789'],
+      slackTokenSecretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:relay-slack-AbCdEf',
+      slackApiUrl: null,
+      emailTopicArn: 'arn:aws:sns:us-east-1:123456789012:relay-email',
+      deliveryTableName: 'relay-deliveries',
+      liveChangelog: true,
+    });
+  });
+
+  it('names a missing table variable', () => {
+    expect(() => readConfig({ EMAIL_TOPIC_ARN: base.EMAIL_TOPIC_ARN })).toThrow(
+      'DELIVERY_TABLE_NAME environment variable is not set',
+    );
+  });
+
+  it('refuses a channel name where a channel ID belongs', () => {
+    expect(() => readConfig({ ...base, SLACK_CHANNELS: '#ops', SLACK_TOKEN_SECRET_ID: 'relay-slack' })).toThrow(
+      'SLACK_CHANNELS: "#ops" is not a channel ID',
+    );
+  });
+
+  it('requires the token secret when Slack channels are set', () => {
+    expect(() => readConfig({ ...base, SLACK_CHANNELS: 'C0123456789' })).toThrow('SLACK_TOKEN_SECRET_ID');
+  });
+
+  it('requires at least one destination', () => {
+    expect(() => readConfig({ DELIVERY_TABLE_NAME: 'relay-deliveries' })).toThrow('no destination');
+  });
+
+  it('refuses a malformed email topic ARN and a non-http Slack URL', () => {
+    expect(() => readConfig({ ...base, EMAIL_TOPIC_ARN: 'relay-email' })).toThrow(
+      'EMAIL_TOPIC_ARN: expected an SNS topic ARN',
+    );
+    expect(() => readConfig({ ...base, SLACK_API_URL: 'file:///etc/passwd' })).toThrow('SLACK_API_URL');
+  });
+
+  it('turns the live changelog off only when asked', () => {
+    expect(readConfig({ ...base, LIVE_CHANGELOG: 'false' }).liveChangelog).toBe(false);
+    expect(() => readConfig({ ...base, LIVE_CHANGELOG: 'no' })).toThrow('LIVE_CHANGELOG');
+  });
+});
