@@ -1,0 +1,187 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+import * as z from 'zod';
+import { RelayError } from '../lambda/core/errors.js';
+
+/** The AWS-owned topic that announces EC2 Windows driver releases (publisher account 801119661308). */
+export const DEFAULT_TOPIC_ARN = 'arn:aws:sns:us-east-1:801119661308:ec2-windows-drivers';
+
+export const DEFAULT_LOG_RETENTION_DAYS = RetentionDays.THREE_MONTHS;
+
+/** The CDK context keys the app reads. Other tools pass them by these names: do not rename. */
+export const CONTEXT_KEYS = [
+  'slackChannels',
+  'emailAddresses',
+  'alarmEmail',
+  'slackTokenSecretName',
+  'topicArn',
+  'logRetentionDays',
+] as const;
+
+export type ContextKey = (typeof CONTEXT_KEYS)[number];
+
+/** What `cdk synth` / `cdk deploy` builds, validated from CDK context. */
+export interface RelayConfig {
+  /** Slack channel IDs (C… public, G… private); empty when Slack is not used. */
+  readonly slackChannels: readonly string[];
+  /** Addresses subscribed to the email topic; empty when email is not used. */
+  readonly emailAddresses: readonly string[];
+  /** Who receives alarm notifications; undefined leaves the alarm topic without subscribers. */
+  readonly alarmEmail: string | undefined;
+  /** Name of an existing Secrets Manager secret holding the Slack bot token; undefined makes the stack create one. */
+  readonly slackTokenSecretName: string | undefined;
+  readonly topicArn: string;
+  /** The topic's region: the stack is deployed there (see topicRegion below). */
+  readonly topicRegion: string;
+  readonly logRetentionDays: RetentionDays;
+}
+
+const CHANNEL_ID = /^[CG][A-Z0-9]{8,20}$/;
+// Names only (an ARN is refused with a hint); the characters Secrets Manager allows in a name.
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+// Standard topics only: Lambda cannot subscribe to a FIFO topic.
+const TOPIC_ARN = /^arn:aws(?:-cn|-us-gov)?:sns:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):[A-Za-z0-9_-]{1,256}$/;
+const EMAIL = z.email();
+
+const ACCEPTED_RETENTION_DAYS: readonly number[] = Object.values(RetentionDays).filter(
+  (days): days is RetentionDays => typeof days === 'number' && days !== RetentionDays.INFINITE,
+);
+
+/** Context arrives as a string from `-c key=value`, or as any JSON value from cdk.json. Blank means absent. */
+function absentIfBlank(value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string' && value.trim() === '') return undefined;
+  return value;
+}
+
+/** "a, b,,c" or ["a", "b"] becomes ["a", "b", "c"], without duplicates. */
+function splitList(value: unknown): unknown {
+  const present = absentIfBlank(value);
+  if (present === undefined) return [];
+  const items = Array.isArray(present) ? present : typeof present === 'string' ? present.split(',') : present;
+  if (!Array.isArray(items)) return items;
+  const trimmed = items.map((item) => (typeof item === 'string' ? item.trim() : item)).filter((item) => item !== '');
+  return [...new Set(trimmed)];
+}
+
+const show = (input: unknown): string => JSON.stringify(input);
+
+const listOf = (item: z.ZodType<string>) =>
+  z.preprocess(
+    splitList,
+    z.array(item, { error: 'expected a comma-separated list (e.g. "a,b") or a JSON array of strings' }),
+  );
+
+const emailAddress = z
+  .string({ error: (issue) => `${show(issue.input)} is not an email address (expected a string)` })
+  .check(
+    z.refine((value) => EMAIL.safeParse(value).success, {
+      error: (issue) => `${show(issue.input)} is not an email address (expected e.g. ops@example.com)`,
+    }),
+  );
+
+const contextSchema = z
+  .object({
+    slackChannels: listOf(
+      z.string({ error: (issue) => `${show(issue.input)} is not a channel ID (expected a string)` }).regex(CHANNEL_ID, {
+        error: (issue) => `${show(issue.input)} is not a channel ID (expected C… or G…, e.g. C0123456789)`,
+      }),
+    ),
+    emailAddresses: listOf(emailAddress),
+    alarmEmail: z.preprocess(absentIfBlank, z.optional(emailAddress)),
+    slackTokenSecretName: z.preprocess(
+      absentIfBlank,
+      z.optional(
+        z
+          .string({ error: (issue) => `${show(issue.input)} is not a secret name (expected a string)` })
+          .refine((value) => SECRET_NAME.test(value), {
+            error: (issue) =>
+              String(issue.input).startsWith('arn:')
+                ? `${show(issue.input)} is an ARN; give the secret's name (e.g. slack/driver-relay-bot)`
+                : `${show(issue.input)} is not a secret name (1 to 512 letters, digits or any of / _ + = . @ -)`,
+          }),
+      ),
+    ),
+    topicArn: z.preprocess(
+      (value) => absentIfBlank(value) ?? DEFAULT_TOPIC_ARN,
+      z.string({ error: 'expected an SNS topic ARN' }).regex(TOPIC_ARN, {
+        error: (issue) =>
+          `${show(issue.input)} is not a standard SNS topic ARN (expected arn:aws:sns:<region>:<account>:<name>, e.g. ${DEFAULT_TOPIC_ARN})`,
+      }),
+    ),
+    logRetentionDays: z.preprocess(
+      (value) => {
+        const present = absentIfBlank(value);
+        if (present === undefined) return DEFAULT_LOG_RETENTION_DAYS;
+        return typeof present === 'string' && /^\d+$/.test(present.trim()) ? Number(present) : present;
+      },
+      z.number().refine((days) => ACCEPTED_RETENTION_DAYS.includes(days), {
+        error: (issue) =>
+          `${show(issue.input)} is not a retention CloudWatch Logs accepts (one of ${ACCEPTED_RETENTION_DAYS.join(', ')})`,
+      }),
+    ),
+  })
+  .superRefine((config, ctx) => {
+    if (config.slackChannels.length === 0 && config.emailAddresses.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message:
+          'context keys "slackChannels" and "emailAddresses" are both empty: at least one destination is required (e.g. -c slackChannels=C0123456789 or -c emailAddresses=ops@example.com)',
+      });
+    }
+    if (config.slackTokenSecretName !== undefined && config.slackChannels.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['slackTokenSecretName'],
+        message: `${show(config.slackTokenSecretName)} is set but "slackChannels" is empty (set the channels to post to, or drop the secret name)`,
+      });
+    }
+  });
+
+/** Issues about one key name it; the one about the keys together already says which. */
+function describe(issue: z.core.$ZodIssue): string {
+  const key = issue.path[0];
+  return key === undefined ? issue.message : `context key "${String(key)}": ${issue.message}`;
+}
+
+/**
+ * Validates raw CDK context. Throws a RelayError ('invalid-config') whose message has one line per problem,
+ * each naming the context key and why, so `cdk synth` stops before anything is built from a bad value.
+ */
+export function parseAppConfig(context: Readonly<Partial<Record<ContextKey, unknown>>>): RelayConfig {
+  const result = contextSchema.safeParse(context);
+  if (!result.success) {
+    const lines = result.error.issues.map(describe);
+    throw new RelayError('invalid-config', `Invalid configuration:\n  ${lines.join('\n  ')}`, { cause: result.error });
+  }
+  const config = result.data;
+  return {
+    slackChannels: config.slackChannels,
+    emailAddresses: config.emailAddresses,
+    alarmEmail: config.alarmEmail,
+    slackTokenSecretName: config.slackTokenSecretName,
+    topicArn: config.topicArn,
+    topicRegion: topicRegion(config.topicArn),
+    logRetentionDays: config.logRetentionDays as RetentionDays,
+  };
+}
+
+/** Reads every context key from the app (cdk.json `context` or `-c key=value`) and validates it. */
+export function readAppConfig(node: Node): RelayConfig {
+  const context: Partial<Record<ContextKey, unknown>> = {};
+  for (const key of CONTEXT_KEYS) context[key] = node.tryGetContext(key);
+  return parseAppConfig(context);
+}
+
+/**
+ * The region the stack must be deployed in. An SNS subscription's dead-letter queue has to live in the topic's
+ * region, so the whole stack goes there (us-east-1 for the default topic) rather than to the caller's default.
+ */
+export function topicRegion(topicArn: string): string {
+  const region = TOPIC_ARN.exec(topicArn)?.[1];
+  if (region === undefined) {
+    throw new RelayError('invalid-config', `context key "topicArn": ${show(topicArn)} is not a standard SNS topic ARN`);
+  }
+  return region;
+}

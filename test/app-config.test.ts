@@ -1,0 +1,145 @@
+import { App } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RelayError } from '../lambda/core/errors.js';
+import { parseAppConfig, readAppConfig } from '../lib/app-config.js';
+
+/** The message parseAppConfig refuses the context with (fails the test if it accepts it). */
+function refusal(context: Record<string, unknown>): string {
+  try {
+    parseAppConfig(context);
+  } catch (error) {
+    expect(error).toBeInstanceOf(RelayError);
+    expect((error as RelayError).code).toBe('invalid-config');
+    return (error as RelayError).message;
+  }
+  throw new Error(`expected ${JSON.stringify(context)} to be refused`);
+}
+
+describe('app configuration from CDK context', () => {
+  describe('accepted', () => {
+    test('one Slack channel is enough; everything else takes its default', () => {
+      expect(parseAppConfig({ slackChannels: 'C0123456789' })).toEqual({
+        slackChannels: ['C0123456789'],
+        emailAddresses: [],
+        alarmEmail: undefined,
+        slackTokenSecretName: undefined,
+        topicArn: 'arn:aws:sns:us-east-1:801119661308:ec2-windows-drivers',
+        topicRegion: 'us-east-1',
+        logRetentionDays: RetentionDays.THREE_MONTHS,
+      });
+    });
+
+    test('one email address is enough', () => {
+      expect(parseAppConfig({ emailAddresses: 'ops@example.com' }).emailAddresses).toEqual(['ops@example.com']);
+    });
+
+    test('lists are comma-separated, trimmed and without duplicates', () => {
+      const config = parseAppConfig({ slackChannels: ' C0123456789, G0ABCDEF12,,C0123456789 ' });
+      expect(config.slackChannels).toEqual(['C0123456789', 'G0ABCDEF12']);
+    });
+
+    test('lists may be JSON arrays, as cdk.json writes them', () => {
+      const config = parseAppConfig({ emailAddresses: ['ops@example.com', 'oncall@example.com'] });
+      expect(config.emailAddresses).toEqual(['ops@example.com', 'oncall@example.com']);
+    });
+
+    test('the stack region is the region of the configured topic', () => {
+      const config = parseAppConfig({
+        slackChannels: 'C0123456789',
+        topicArn: 'arn:aws:sns:eu-west-1:123456789012:my-smoke-test',
+      });
+      expect(config.topicRegion).toBe('eu-west-1');
+    });
+
+    test('logRetentionDays given on the command line (a string) becomes a CloudWatch retention', () => {
+      expect(parseAppConfig({ slackChannels: 'C0123456789', logRetentionDays: '365' }).logRetentionDays).toBe(
+        RetentionDays.ONE_YEAR,
+      );
+    });
+
+    test('readAppConfig reads the documented context keys from the app', () => {
+      const app = new App({
+        context: { emailAddresses: 'ops@example.com', alarmEmail: 'oncall@example.com', logRetentionDays: 30 },
+      });
+      expect(readAppConfig(app.node)).toMatchObject({
+        emailAddresses: ['ops@example.com'],
+        alarmEmail: 'oncall@example.com',
+        logRetentionDays: RetentionDays.ONE_MONTH,
+      });
+    });
+  });
+
+  describe('refused, naming the key and why', () => {
+    test('no destination at all', () => {
+      expect(refusal({})).toContain(
+        'context keys "slackChannels" and "emailAddresses" are both empty: at least one destination is required',
+      );
+    });
+
+    test('a channel name instead of a channel ID', () => {
+      expect(refusal({ slackChannels: '#ops' })).toContain(
+        'context key "slackChannels": "#ops" is not a channel ID (expected C… or G…, e.g. C0123456789)',
+      );
+    });
+
+    test('a direct-message or user ID as a channel', () => {
+      expect(refusal({ slackChannels: 'U0123456789' })).toContain(
+        'context key "slackChannels": "U0123456789" is not a channel ID',
+      );
+    });
+
+    test('a malformed email address', () => {
+      expect(refusal({ emailAddresses: 'ops@example.com,ops-at-example.com' })).toContain(
+        'context key "emailAddresses": "ops-at-example.com" is not an email address',
+      );
+    });
+
+    test('a malformed alarm email address', () => {
+      expect(refusal({ slackChannels: 'C0123456789', alarmEmail: 'oncall' })).toContain(
+        'context key "alarmEmail": "oncall" is not an email address',
+      );
+    });
+
+    test('a topic ARN of another service', () => {
+      expect(refusal({ slackChannels: 'C0123456789', topicArn: 'arn:aws:sqs:us-east-1:801119661308:x' })).toContain(
+        'context key "topicArn": "arn:aws:sqs:us-east-1:801119661308:x" is not a standard SNS topic ARN',
+      );
+    });
+
+    test('a FIFO topic, which a Lambda function cannot subscribe to', () => {
+      expect(
+        refusal({ slackChannels: 'C0123456789', topicArn: 'arn:aws:sns:us-east-1:123456789012:drivers.fifo' }),
+      ).toContain('context key "topicArn": "arn:aws:sns:us-east-1:123456789012:drivers.fifo" is not a standard SNS');
+    });
+
+    test('a log retention CloudWatch does not offer', () => {
+      expect(refusal({ slackChannels: 'C0123456789', logRetentionDays: '10' })).toContain(
+        'context key "logRetentionDays": 10 is not a retention CloudWatch Logs accepts (one of 1, 3, 5, 7, 14, 30,',
+      );
+    });
+
+    test('a secret ARN where the secret name belongs', () => {
+      const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:slack-AbCdEf';
+      expect(refusal({ slackChannels: 'C0123456789', slackTokenSecretName: arn })).toContain(
+        `context key "slackTokenSecretName": "${arn}" is an ARN; give the secret's name`,
+      );
+    });
+
+    test('a secret name with characters Secrets Manager does not allow', () => {
+      expect(refusal({ slackChannels: 'C0123456789', slackTokenSecretName: 'slack token!' })).toContain(
+        'context key "slackTokenSecretName": "slack token!" is not a secret name',
+      );
+    });
+
+    test('a Slack token secret without any Slack channel', () => {
+      expect(refusal({ emailAddresses: 'ops@example.com', slackTokenSecretName: 'slack/bot' })).toContain(
+        'context key "slackTokenSecretName": "slack/bot" is set but "slackChannels" is empty',
+      );
+    });
+
+    test('every problem at once, one line each', () => {
+      const message = refusal({ slackChannels: '#ops', emailAddresses: 'nope', logRetentionDays: 'forever' });
+      expect(message.split('\n').filter((line) => line.includes('context key'))).toHaveLength(3);
+    });
+  });
+});
