@@ -1,0 +1,174 @@
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { RelayError } from '../core/errors.js';
+
+/**
+ * - claimed: this invocation may send now.
+ * - delivered: it already went out; skip it.
+ * - in-progress-elsewhere: another live invocation is sending it; skip it (that one fails loudly if it fails).
+ */
+export type ClaimResult = 'claimed' | 'delivered' | 'in-progress-elsewhere';
+
+/** The ledger that makes delivery exactly-once per (notification, alert, destination). */
+export interface DeliveryStore {
+  claim(key: string, owner: string, leaseMs: number): Promise<ClaimResult>;
+  markDelivered(key: string, owner: string, info: { ref?: string | undefined }): Promise<void>;
+  release(key: string, owner: string): Promise<void>;
+}
+
+export interface DynamoDeliveryStoreOptions {
+  readonly client: DynamoDBClient;
+  /** Table with partition key `pk` (string) and TTL on `expiresAt` (epoch seconds). */
+  readonly tableName: string;
+  /** @default Date.now */
+  readonly now?: () => number;
+  /** How long a record is kept, longer than SNS and Lambda keep retrying. @default 30 days */
+  readonly retentionMs?: number;
+}
+
+/** `${messageId}#${alertIndex}#${destinationId}`, e.g. `3f1c...#0#slack:C0123456789`. */
+export function deliveryKey(messageId: string, alertIndex: number, destinationId: string): string {
+  return `${messageId}#${alertIndex}#${destinationId}`;
+}
+
+const THIRTY_DAYS_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** A claim can lose to a release between our write and our read; a few tries settle it. */
+const CLAIM_ATTEMPTS = 3;
+
+/**
+ * Records, one per key:
+ *   { pk, state: 'in-progress', owner, leaseExpiresAt (epoch ms), expiresAt }  while an invocation is sending;
+ *   { pk, state: 'delivered', owner, deliveredAt, ref?, expiresAt }            once it went out.
+ * Every DynamoDB failure other than a lost condition throws RelayError 'store-unavailable'.
+ */
+export function createDeliveryStore({
+  client,
+  tableName,
+  now = Date.now,
+  retentionMs = THIRTY_DAYS_MS,
+}: DynamoDeliveryStoreOptions): DeliveryStore {
+  const names = { '#state': 'state', '#owner': 'owner', '#lease': 'leaseExpiresAt' };
+  const expiresAt = (at: number) => ({ N: String(Math.floor((at + retentionMs) / 1000)) });
+
+  const unavailable = (action: string, key: string, error: unknown) =>
+    new RelayError(
+      'store-unavailable',
+      `The delivery table ${tableName} could not ${action} ${key}: ${error instanceof Error ? error.name : String(error)}.`,
+      { cause: error },
+    );
+
+  /**
+   * One conditional write decides the race: it succeeds when there is no record, when the record is an
+   * in-progress claim whose lease ran out (its invocation died), or when it is our own claim (Lambda retries an
+   * async invocation with the same request id, so the owner is the same).
+   */
+  const tryClaim = async (key: string, owner: string, leaseMs: number): Promise<boolean> => {
+    const at = now();
+    try {
+      await client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: {
+            pk: { S: key },
+            state: { S: 'in-progress' },
+            owner: { S: owner },
+            leaseExpiresAt: { N: String(at + leaseMs) },
+            expiresAt: expiresAt(at),
+          },
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (#state = :inProgress AND (#lease < :now OR #owner = :owner))',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: {
+            ':inProgress': { S: 'in-progress' },
+            ':now': { N: String(at) },
+            ':owner': { S: owner },
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw unavailable('claim', key, error);
+    }
+  };
+
+  const readState = async (key: string): Promise<string | undefined> => {
+    try {
+      const { Item } = await client.send(
+        new GetItemCommand({ TableName: tableName, Key: { pk: { S: key } }, ConsistentRead: true }),
+      );
+      return Item?.state?.S;
+    } catch (error) {
+      throw unavailable('read', key, error);
+    }
+  };
+
+  return {
+    async claim(key, owner, leaseMs) {
+      for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt += 1) {
+        if (await tryClaim(key, owner, leaseMs)) return 'claimed';
+        const state = await readState(key);
+        if (state === 'delivered') return 'delivered';
+        if (state !== undefined) return 'in-progress-elsewhere';
+      }
+      return 'in-progress-elsewhere';
+    },
+
+    /**
+     * Unconditional on purpose: the message has gone out, so the record must say so even if our lease ran out and
+     * another invocation took the claim over; refusing would only invite one more duplicate.
+     */
+    async markDelivered(key, owner, { ref }) {
+      const at = now();
+      try {
+        await client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: { pk: { S: key } },
+            UpdateExpression: `SET #state = :delivered, #owner = :owner, deliveredAt = :at, expiresAt = :expiresAt${ref === undefined ? '' : ', #ref = :ref'} REMOVE #lease`,
+            ExpressionAttributeNames: {
+              '#state': 'state',
+              '#owner': 'owner',
+              '#lease': 'leaseExpiresAt',
+              ...(ref === undefined ? {} : { '#ref': 'ref' }),
+            },
+            ExpressionAttributeValues: {
+              ':delivered': { S: 'delivered' },
+              ':owner': { S: owner },
+              ':at': { N: String(at) },
+              ':expiresAt': expiresAt(at),
+              ...(ref === undefined ? {} : { ':ref': { S: ref } }),
+            },
+          }),
+        );
+      } catch (error) {
+        throw unavailable('record the delivery of', key, error);
+      }
+    },
+
+    /** Removes only our own in-progress claim: a delivered record or someone else's claim stays. */
+    async release(key, owner) {
+      try {
+        await client.send(
+          new DeleteItemCommand({
+            TableName: tableName,
+            Key: { pk: { S: key } },
+            ConditionExpression: '#state = :inProgress AND #owner = :owner',
+            ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
+            ExpressionAttributeValues: { ':inProgress': { S: 'in-progress' }, ':owner': { S: owner } },
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return;
+        throw unavailable('release', key, error);
+      }
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { RelayError } from '../core/errors.js';
+import type { DeliveryReceipt, Destination } from '../delivery.js';
+
+/** Structurally what core/email-message.ts renders. */
+export interface EmailPayload {
+  readonly subject: string;
+  readonly body: string;
+}
+
+/** SNS rejects a Subject of 100 characters or more, or one with line breaks or control characters. */
+const MAX_SUBJECT_LENGTH = 99;
+
+/**
+ * Publishes the email to the stack's topic; SNS mails it to every confirmed subscriber.
+ * Throws RelayError 'email-failed' (naming the topic and the AWS error) so the caller releases its claim and the
+ * invocation is retried.
+ */
+export async function publishEmail(
+  sns: SNSClient,
+  topicArn: string,
+  { subject, body }: EmailPayload,
+): Promise<{ messageId: string | undefined }> {
+  try {
+    const published = await sns.send(
+      new PublishCommand({ TopicArn: topicArn, Subject: fitSubject(subject), Message: body }),
+    );
+    return { messageId: published.MessageId };
+  } catch (error) {
+    const name = error instanceof Error ? error.name : 'UnknownError';
+    const advice = ADVICE[name] ?? 'Lambda retries the event; after the last retry it goes to the dead-letter queue.';
+    throw new RelayError('email-failed', `Could not publish the alert email to ${topicArn}: ${name}. ${advice}`, {
+      cause: error,
+    });
+  }
+}
+
+/** A destination that publishes each alert's email rendering to one topic (id `email:<topicArn>`). */
+export function emailDestination(sns: SNSClient, topicArn: string): Destination {
+  return {
+    id: `email:${topicArn}`,
+    async send(alert): Promise<DeliveryReceipt> {
+      const { messageId } = await publishEmail(sns, topicArn, alert.email);
+      return messageId === undefined ? {} : { ref: messageId };
+    },
+  };
+}
+
+const ADVICE: Readonly<Record<string, string>> = {
+  NotFoundException: 'Check EMAIL_TOPIC_ARN: the topic does not exist in this account and region.',
+  AuthorizationErrorException: "Grant the function's role sns:Publish on the topic.",
+  KMSAccessDeniedException: "Grant the function's role kms:GenerateDataKey and kms:Decrypt on the topic's key.",
+  InvalidParameterValueException:
+    'SNS refused the rendered email: report this with the SNS event, it is a bug in the relay.',
+  InvalidParameterException:
+    'SNS refused the rendered email: report this with the SNS event, it is a bug in the relay.',
+};
+
+/** The renderer keeps subjects short; this only stops a stray newline or long name turning into a rejected publish. */
+function fitSubject(subject: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what SNS rejects
+  const oneLine = subject.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return oneLine.length <= MAX_SUBJECT_LENGTH ? oneLine : `${oneLine.slice(0, MAX_SUBJECT_LENGTH - 3).trimEnd()}...`;
+}

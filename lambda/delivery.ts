@@ -1,0 +1,224 @@
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { type DeliveryStore, deliveryKey } from './adapters/delivery-store.js';
+import type { EmailPayload } from './adapters/email-destination.js';
+import type { SlackPayload } from './adapters/slack-destination.js';
+import { RelayError } from './core/errors.js';
+
+/** One alert, rendered for every kind of destination. */
+export interface RenderedAlert {
+  /** SNS MessageId of the notification the alert came from. */
+  readonly messageId: string;
+  /** Position of the alert among those built from the notification. */
+  readonly index: number;
+  readonly slack: SlackPayload;
+  readonly email: EmailPayload;
+}
+
+/** What a destination reports about a send: its own id for the message, and anything a person should know. */
+export interface DeliveryReceipt {
+  readonly ref?: string;
+  readonly warnings?: readonly string[];
+}
+
+/** A place alerts go: a Slack channel (`slack:C0123456789`) or the email topic (`email:<topicArn>`). */
+export interface Destination {
+  readonly id: string;
+  send(alert: RenderedAlert): Promise<DeliveryReceipt | undefined>;
+}
+
+export interface DeliveryLog {
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+  error(message: string, attributes?: Record<string, unknown>): void;
+}
+
+export interface DeliverAlertsInput {
+  readonly alerts: readonly RenderedAlert[];
+  readonly destinations: readonly Destination[];
+  readonly store: DeliveryStore;
+  /** Who is sending: the Lambda request id, which stays the same when Lambda retries the invocation. */
+  readonly owner: string;
+  /** How long a claim holds: the invocation's remaining time, so a crashed invocation's claims end with it. */
+  readonly leaseMs: number;
+  readonly logger?: DeliveryLog;
+  readonly metrics?: Pick<Metrics, 'addMetric'>;
+  /** Destinations served at the same time. @default 4 */
+  readonly concurrency?: number;
+}
+
+export type DeliveryOutcome =
+  | { readonly status: 'sent'; readonly ref?: string; readonly warnings: readonly string[] }
+  | { readonly status: 'skipped'; readonly reason: 'already-delivered' | 'in-progress-elsewhere' }
+  | { readonly status: 'failed'; readonly error: Error };
+
+export interface AlertDelivery {
+  readonly destination: string;
+  readonly messageId: string;
+  readonly index: number;
+  readonly outcome: DeliveryOutcome;
+}
+
+export interface DestinationTally {
+  readonly destination: string;
+  readonly sent: number;
+  readonly skipped: number;
+  readonly failed: number;
+}
+
+export interface DeliverySummary {
+  readonly deliveries: readonly AlertDelivery[];
+  readonly destinations: readonly DestinationTally[];
+}
+
+/** Thrown when any destination failed; carries the summary so the CLI can still say what did go out. */
+export class DeliveryFailedError extends RelayError {
+  readonly summary: DeliverySummary;
+
+  constructor(message: string, summary: DeliverySummary, cause: readonly Error[]) {
+    super('delivery-failed', message, { cause });
+    this.summary = summary;
+  }
+}
+
+/**
+ * Sends every alert to every destination at most once, however often the event is delivered or retried.
+ *
+ * For each alert x destination: claim it in the store; skip it when it was already delivered or another live
+ * invocation holds it; otherwise send, then record it delivered. A failed send releases the claim so a retry can
+ * take it again.
+ *
+ * What throws and what is only logged:
+ * - Any failed send (Slack, email) or failed claim: that destination stops, the others go on; once all are done
+ *   this throws DeliveryFailedError ('delivery-failed') naming each failed destination and why, so Lambda retries
+ *   the event (the retry re-sends only what did not go out) and, after the last retry, the dead-letter queue holds it.
+ * - The store unreachable when claiming: counted as a failure of that destination, so the invocation throws. Sending
+ *   without a claim could post duplicates, and skipping silently would lose the alert; a retry is the safe choice.
+ * - The store unreachable when recording a send that succeeded: logged as an error, never thrown. The message is
+ *   out; throwing would make the retry post it again. A later redelivery may duplicate it (the claim expires).
+ * - Release failing after a failed send: logged; the claim's lease expires with this invocation anyway.
+ * - Warnings from a send that succeeded (a Slack thread reply that failed): logged.
+ *
+ * Alerts go to one destination in order (so a channel shows them in the order of the notification); destinations
+ * are served concurrently, a few at a time.
+ */
+export async function deliverAlerts(input: DeliverAlertsInput): Promise<DeliverySummary> {
+  const { alerts, destinations, concurrency = 4 } = input;
+  const perDestination = await mapWithLimit(destinations, concurrency, async (destination) => {
+    const deliveries: AlertDelivery[] = [];
+    for (const alert of alerts) {
+      const outcome = await deliverOne(input, alert, destination);
+      deliveries.push({ destination: destination.id, messageId: alert.messageId, index: alert.index, outcome });
+    }
+    return deliveries;
+  });
+
+  const deliveries = perDestination.flat();
+  const summary: DeliverySummary = {
+    deliveries,
+    destinations: destinations.map(({ id }) => tally(id, deliveries)),
+  };
+  const failures = deliveries.flatMap((delivery) =>
+    delivery.outcome.status === 'failed' ? [{ delivery, error: delivery.outcome.error }] : [],
+  );
+  if (failures.length > 0) {
+    const lines = failures.map(({ delivery, error }) => `${describeTarget(delivery)}: ${error.message}`);
+    throw new DeliveryFailedError(
+      `${failures.length} of ${deliveries.length} deliveries failed:\n${lines.map((line) => `- ${line}`).join('\n')}`,
+      summary,
+      failures.map(({ error }) => error),
+    );
+  }
+  return summary;
+}
+
+async function deliverOne(
+  { store, owner, leaseMs, logger, metrics }: DeliverAlertsInput,
+  alert: RenderedAlert,
+  destination: Destination,
+): Promise<DeliveryOutcome> {
+  const key = deliveryKey(alert.messageId, alert.index, destination.id);
+  const context = { destination: destination.id, messageId: alert.messageId, alertIndex: alert.index };
+
+  let claim: Awaited<ReturnType<DeliveryStore['claim']>>;
+  try {
+    claim = await store.claim(key, owner, leaseMs);
+  } catch (error) {
+    metrics?.addMetric('DeliveryFailed', MetricUnit.Count, 1);
+    logger?.error('Could not claim the delivery; it was not sent', { ...context, error: messageOf(error) });
+    return { status: 'failed', error: asError(error) };
+  }
+  if (claim !== 'claimed') {
+    const reason = claim === 'delivered' ? 'already-delivered' : 'in-progress-elsewhere';
+    metrics?.addMetric('DeliverySkipped', MetricUnit.Count, 1);
+    logger?.info('Skipped a delivery', { ...context, reason });
+    return { status: 'skipped', reason };
+  }
+
+  let receipt: DeliveryReceipt | undefined;
+  try {
+    receipt = await destination.send(alert);
+  } catch (error) {
+    metrics?.addMetric('DeliveryFailed', MetricUnit.Count, 1);
+    logger?.error('Delivery failed', { ...context, code: codeOf(error), error: messageOf(error) });
+    try {
+      await store.release(key, owner);
+    } catch (releaseError) {
+      logger?.warn('Could not release the claim; it expires with this invocation', {
+        ...context,
+        error: messageOf(releaseError),
+      });
+    }
+    return { status: 'failed', error: asError(error) };
+  }
+
+  metrics?.addMetric('Delivered', MetricUnit.Count, 1);
+  const warnings = receipt?.warnings ?? [];
+  for (const warning of warnings) logger?.warn('Delivered with a problem', { ...context, warning });
+  try {
+    await store.markDelivered(key, owner, { ref: receipt?.ref });
+  } catch (error) {
+    logger?.error('Delivered but not recorded: a redelivery of this event may send it again', {
+      ...context,
+      error: messageOf(error),
+    });
+  }
+  logger?.info('Delivered', { ...context, ref: receipt?.ref });
+  return receipt?.ref === undefined ? { status: 'sent', warnings } : { status: 'sent', ref: receipt.ref, warnings };
+}
+
+function tally(destination: string, deliveries: readonly AlertDelivery[]): DestinationTally {
+  const mine = deliveries.filter((delivery) => delivery.destination === destination);
+  const count = (status: DeliveryOutcome['status']) => mine.filter(({ outcome }) => outcome.status === status).length;
+  return { destination, sent: count('sent'), skipped: count('skipped'), failed: count('failed') };
+}
+
+function describeTarget({ destination, messageId, index }: AlertDelivery): string {
+  return `${destination} (alert ${index} of message ${messageId})`;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, keeping the results in the order of `items`. */
+async function mapWithLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const position = next;
+      next += 1;
+      results[position] = await work(items[position] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function messageOf(error: unknown): string {
+  return asError(error).message;
+}
+
+function codeOf(error: unknown): string | undefined {
+  return error instanceof RelayError ? error.code : undefined;
+}

@@ -1,0 +1,301 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { LogLevel } from '@slack/web-api';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createDeliveryStore, type DeliveryStore, deliveryKey } from '../lambda/adapters/delivery-store.js';
+import { emailDestination } from '../lambda/adapters/email-destination.js';
+import { createSlackClient } from '../lambda/adapters/slack-client.js';
+import { slackDestination } from '../lambda/adapters/slack-destination.js';
+import {
+  type DeliverAlertsInput,
+  DeliveryFailedError,
+  type DeliveryLog,
+  type Destination,
+  deliverAlerts,
+  type RenderedAlert,
+} from '../lambda/delivery.js';
+import { type Dynalite, startDynalite } from './support/dynalite.js';
+import { renderedAlert } from './support/rendered-alert.js';
+import { answers, type SlackStandIn, startSlackStandIn } from './support/slack-stand-in.js';
+
+const TOKEN = 'xoxb-1111-2222-SECRETPART';
+const OPS = 'C0OPS000001';
+const TEAM = 'C0TEAM00002';
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ec2-driver-relay-email';
+const MINUTE = 60_000;
+
+const sns = mockClient(SNSClient);
+let slack: SlackStandIn;
+let dynamo: Dynalite;
+let store: DeliveryStore;
+let logLines: string[];
+let messageCounter = 0;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  store = createDeliveryStore({ client: dynamo.client, tableName: dynamo.tableName });
+});
+
+afterAll(async () => {
+  await dynamo.close();
+});
+
+beforeEach(async () => {
+  slack = await startSlackStandIn({ acceptToken: TOKEN });
+  sns.reset();
+  sns.on(PublishCommand).resolves({ MessageId: 'sns-message-1' });
+  logLines = [];
+});
+
+afterEach(async () => {
+  await slack.close();
+});
+
+/** Each test delivers its own notification, so records in the shared table never collide. */
+function freshAlerts(count = 1): RenderedAlert[] {
+  messageCounter += 1;
+  const messageId = `notification-${messageCounter}`;
+  return Array.from({ length: count }, (_, index) => renderedAlert({ messageId, index }));
+}
+
+const captured = (level: string) => (message: string, attributes?: Record<string, unknown>) => {
+  logLines.push(`${level} ${message} ${JSON.stringify(attributes ?? {})}`);
+};
+const logger: DeliveryLog = { info: captured('info'), warn: captured('warn'), error: captured('error') };
+
+function destinations(channels: readonly string[] = [OPS, TEAM]): Destination[] {
+  const write = (message: string) => {
+    logLines.push(message);
+  };
+  const client = createSlackClient(TOKEN, {
+    apiUrl: slack.apiUrl,
+    timeoutMs: 2_000,
+    maxRetryTimeMs: 2_000,
+    retryDelayMs: 20,
+    logLevel: LogLevel.DEBUG,
+    log: { debug: write, info: write, warn: write, error: write },
+  });
+  return [
+    ...channels.map((channel) => slackDestination(client, channel, { log: { warn: write } })),
+    emailDestination(new SNSClient({}), TOPIC),
+  ];
+}
+
+function deliver(alerts: readonly RenderedAlert[], overrides: Partial<DeliverAlertsInput> = {}) {
+  return deliverAlerts({
+    alerts,
+    destinations: destinations(),
+    store,
+    owner: 'request-1',
+    leaseMs: MINUTE,
+    logger,
+    ...overrides,
+  });
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<DeliveryFailedError> {
+  const outcome = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof DeliveryFailedError))
+    throw new Error(`expected a DeliveryFailedError, got ${String(outcome)}`);
+  return outcome;
+}
+
+const mainMessages = (channel: string) => slack.messages(channel).filter((message) => message.threadTs === undefined);
+const emailsPublished = () => sns.commandCalls(PublishCommand).length;
+
+describe('delivering alerts exactly once per destination', () => {
+  it('sends an alert to every destination and says where it went', async () => {
+    const summary = await deliver(freshAlerts());
+
+    expect(mainMessages(OPS)).toHaveLength(1);
+    expect(mainMessages(TEAM)).toHaveLength(1);
+    expect(emailsPublished()).toBe(1);
+    expect(summary.destinations).toEqual([
+      { destination: `slack:${OPS}`, sent: 1, skipped: 0, failed: 0 },
+      { destination: `slack:${TEAM}`, sent: 1, skipped: 0, failed: 0 },
+      { destination: `email:${TOPIC}`, sent: 1, skipped: 0, failed: 0 },
+    ]);
+  });
+
+  it('posts a redelivered event once per destination', async () => {
+    const alerts = freshAlerts();
+
+    await deliver(alerts, { owner: 'request-1' });
+    const again = await deliver(alerts, { owner: 'request-2' });
+
+    expect(mainMessages(OPS)).toHaveLength(1);
+    expect(mainMessages(TEAM)).toHaveLength(1);
+    expect(emailsPublished()).toBe(1);
+    expect(again.deliveries.map(({ outcome }) => outcome)).toEqual([
+      { status: 'skipped', reason: 'already-delivered' },
+      { status: 'skipped', reason: 'already-delivered' },
+      { status: 'skipped', reason: 'already-delivered' },
+    ]);
+  });
+
+  it('posts the alerts of one notification to a channel in their order', async () => {
+    await deliver(freshAlerts(2));
+
+    expect(mainMessages(OPS).map((message) => message.text)).toEqual(['ENA 2.0.0 released', 'ENA 2.1.0 released']);
+  });
+
+  it('posts once when Slack answers 500 and then succeeds', async () => {
+    slack.script(answers.httpError(500), { channel: OPS, times: 1 });
+
+    const summary = await deliver(freshAlerts());
+
+    expect(mainMessages(OPS)).toHaveLength(1);
+    expect(summary.destinations[0]).toEqual({ destination: `slack:${OPS}`, sent: 1, skipped: 0, failed: 0 });
+  });
+
+  it('honours a 429 with Retry-After: 1 and then posts', async () => {
+    slack.script(answers.rateLimited(1), { channel: OPS, times: 1 });
+
+    await deliver(freshAlerts());
+
+    expect(slack.requests.filter((request) => request.channel === OPS).map((request) => request.answer)).toEqual([
+      'rate-limited',
+      'ok',
+      'ok',
+    ]);
+    expect(mainMessages(OPS)).toHaveLength(1);
+  });
+
+  it('fails naming the channel and the error when Slack refuses one channel, and still delivers the others', async () => {
+    slack.script(answers.slackError('channel_not_found'), { channel: TEAM });
+
+    const failure = await failureOf(deliver(freshAlerts()));
+
+    expect(failure.code).toBe('delivery-failed');
+    expect(failure.message).toContain(`slack:${TEAM}`);
+    expect(failure.message).toContain(`Slack refused to post to ${TEAM}: channel_not_found.`);
+    expect(failure.message).not.toContain(OPS);
+    expect(mainMessages(OPS)).toHaveLength(1);
+    expect(emailsPublished()).toBe(1);
+    expect(failure.summary.destinations.map(({ destination, failed }) => [destination, failed])).toEqual([
+      [`slack:${OPS}`, 0],
+      [`slack:${TEAM}`, 1],
+      [`email:${TOPIC}`, 0],
+    ]);
+  });
+
+  it('fails naming each destination that failed and why', async () => {
+    slack.script(answers.slackError('invalid_auth'));
+    sns.on(PublishCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottledException' }));
+
+    const failure = await failureOf(deliver(freshAlerts()));
+
+    expect(failure.message.split('\n')).toEqual([
+      '3 of 3 deliveries failed:',
+      expect.stringMatching(
+        new RegExp(
+          `^- slack:${OPS} \\(alert 0 of message notification-\\d+\\): Slack refused to post to ${OPS}: invalid_auth\\.`,
+        ),
+      ),
+      expect.stringMatching(
+        new RegExp(
+          `^- slack:${TEAM} \\(alert 0 of message notification-\\d+\\): Slack refused to post to ${TEAM}: invalid_auth\\.`,
+        ),
+      ),
+      expect.stringMatching(/^- email:arn:aws:sns:.+: Could not publish the alert email to .+: ThrottledException\./),
+    ]);
+  });
+
+  it('re-sends only what did not go out when Lambda retries after a partial failure', async () => {
+    const alerts = freshAlerts();
+    slack.script(answers.httpError(503), { channel: TEAM, times: 3 });
+    await failureOf(deliver(alerts, { owner: 'request-1' }));
+    expect(mainMessages(TEAM)).toHaveLength(0);
+
+    const retry = await deliver(alerts, { owner: 'request-1' });
+
+    expect(mainMessages(OPS)).toHaveLength(1);
+    expect(mainMessages(TEAM)).toHaveLength(1);
+    expect(emailsPublished()).toBe(1);
+    expect(retry.destinations).toEqual([
+      { destination: `slack:${OPS}`, sent: 0, skipped: 1, failed: 0 },
+      { destination: `slack:${TEAM}`, sent: 1, skipped: 0, failed: 0 },
+      { destination: `email:${TOPIC}`, sent: 0, skipped: 1, failed: 0 },
+    ]);
+  });
+
+  it('posts exactly once when 20 invocations deliver the same alert at the same time', async () => {
+    const alerts = freshAlerts();
+    slack.script(answers.slow(100), { channel: OPS });
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, invocation) => deliver(alerts, { owner: `request-${invocation}` })),
+    );
+
+    expect(results.map((result) => result.status)).toEqual(Array(20).fill('fulfilled'));
+    expect(mainMessages(OPS)).toHaveLength(1);
+    expect(mainMessages(TEAM)).toHaveLength(1);
+    expect(emailsPublished()).toBe(1);
+  });
+
+  it('takes over the claim of an invocation that crashed once its lease has run out', async () => {
+    const alerts = freshAlerts();
+    const [alert] = alerts;
+    const longAgo = Date.now() - 10 * MINUTE;
+    const crashedStore = createDeliveryStore({
+      client: dynamo.client,
+      tableName: dynamo.tableName,
+      now: () => longAgo,
+    });
+    await crashedStore.claim(deliveryKey(alert?.messageId ?? '', 0, `slack:${OPS}`), 'crashed-request', MINUTE);
+
+    await deliver(alerts, { owner: 'request-2' });
+
+    expect(mainMessages(OPS)).toHaveLength(1);
+  });
+
+  it('leaves a delivery that a live invocation is sending to that invocation', async () => {
+    const alerts = freshAlerts();
+    const [alert] = alerts;
+    await store.claim(deliveryKey(alert?.messageId ?? '', 0, `slack:${OPS}`), 'live-request', MINUTE);
+
+    const summary = await deliver(alerts, { owner: 'request-2' });
+
+    expect(mainMessages(OPS)).toHaveLength(0);
+    expect(summary.deliveries[0]?.outcome).toEqual({ status: 'skipped', reason: 'in-progress-elsewhere' });
+  });
+
+  it('counts an alert whose thread reply failed as delivered and does not post it again', async () => {
+    const alerts = freshAlerts();
+    slack.script(answers.slackError('invalid_blocks'), { channel: OPS, threadReply: true });
+
+    const summary = await deliver(alerts, { owner: 'request-1' });
+    await deliver(alerts, { owner: 'request-2' });
+
+    expect(mainMessages(OPS)).toHaveLength(1);
+    expect(summary.destinations[0]).toEqual({ destination: `slack:${OPS}`, sent: 1, skipped: 0, failed: 0 });
+    expect(logLines).toContainEqual(expect.stringMatching(/^warn Delivered with a problem .*invalid_blocks/));
+  });
+
+  it('fails without sending anything when the delivery table cannot be reached', async () => {
+    const missingTable = createDeliveryStore({ client: dynamo.client, tableName: 'no-such-table' });
+
+    const failure = await failureOf(deliver(freshAlerts(), { store: missingTable }));
+
+    expect(failure.message).toContain('The delivery table no-such-table could not claim');
+    expect(failure.summary.destinations.every(({ failed }) => failed === 1)).toBe(true);
+    expect(slack.messages()).toHaveLength(0);
+    expect(emailsPublished()).toBe(0);
+  });
+
+  it('never lets the token into a log line, an error message or a request body', async () => {
+    slack
+      .script(answers.httpError(500), { channel: OPS, times: 1 })
+      .script(answers.slackError('not_in_channel'), { channel: TEAM });
+
+    const failure = await failureOf(deliver(freshAlerts()));
+
+    expect(logLines.length).toBeGreaterThan(0);
+    expect(logLines.join('\n')).not.toContain(TOKEN);
+    expect(failure.message).not.toContain(TOKEN);
+    expect(slack.requests.length).toBeGreaterThan(0);
+    expect(slack.requests.map((request) => request.rawBody).join('\n')).not.toContain(TOKEN);
+  });
+});

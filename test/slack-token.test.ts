@@ -1,0 +1,118 @@
+import { clearCaches } from '@aws-lambda-powertools/parameters';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { readSlackToken } from '../lambda/adapters/slack-token.js';
+import { RelayError } from '../lambda/core/errors.js';
+
+const SECRET_ID = 'ec2-driver-relay/slack-bot-token';
+const TOKEN = 'xoxb-1111-2222-SECRETPART';
+const secrets = mockClient(SecretsManagerClient);
+
+beforeEach(() => {
+  secrets.reset();
+  clearCaches();
+});
+
+async function failureOf(promise: Promise<unknown>): Promise<RelayError> {
+  const outcome = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof RelayError)) throw new Error(`expected a RelayError, got ${String(outcome)}`);
+  return outcome;
+}
+
+describe('reading the Slack bot token', () => {
+  it('reads a secret that holds the token itself', async () => {
+    secrets.on(GetSecretValueCommand, { SecretId: SECRET_ID }).resolves({ SecretString: `${TOKEN}\n` });
+
+    await expect(readSlackToken(SECRET_ID)).resolves.toBe(TOKEN);
+  });
+
+  it('reads a secret that holds JSON with a token field', async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ token: TOKEN, note: 'bot' }) });
+
+    await expect(readSlackToken(SECRET_ID)).resolves.toBe(TOKEN);
+  });
+
+  it('reads a secret stored as binary', async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretBinary: new TextEncoder().encode(TOKEN) });
+
+    await expect(readSlackToken(SECRET_ID)).resolves.toBe(TOKEN);
+  });
+
+  it('reuses the token across invocations instead of reading Secrets Manager each time', async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: TOKEN });
+
+    await readSlackToken(SECRET_ID);
+    await readSlackToken(SECRET_ID);
+
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+  });
+
+  it('reads Secrets Manager again when asked to, e.g. after Slack refused the cached token', async () => {
+    secrets.on(GetSecretValueCommand).resolvesOnce({ SecretString: 'xoxb-old' }).resolves({ SecretString: TOKEN });
+
+    await readSlackToken(SECRET_ID);
+
+    await expect(readSlackToken(SECRET_ID, { forceFetch: true })).resolves.toBe(TOKEN);
+  });
+
+  it('says how to fill a secret that has no value yet', async () => {
+    secrets
+      .on(GetSecretValueCommand)
+      .rejects(new ResourceNotFoundException({ message: "can't find the specified secret value", $metadata: {} }));
+
+    const failure = await failureOf(readSlackToken(SECRET_ID));
+
+    expect(failure.code).toBe('secret-unavailable');
+    expect(failure.message).toBe(
+      `Could not read the Slack bot token secret ${SECRET_ID} (ResourceNotFoundException). Store the token with: aws secretsmanager put-secret-value --secret-id ${SECRET_ID} --secret-string 'xoxb-...'`,
+    );
+  });
+
+  it('says which permission is missing when the function may not read the secret', async () => {
+    // Secrets Manager answers AccessDeniedException, a generic AWS error the SDK has no class for.
+    const denied = Object.assign(new Error('not authorized to perform secretsmanager:GetSecretValue'), {
+      name: 'AccessDeniedException',
+    });
+    secrets.on(GetSecretValueCommand).rejects(denied);
+
+    const failure = await failureOf(readSlackToken(SECRET_ID));
+
+    expect(failure.code).toBe('secret-unavailable');
+    expect(failure.message).toContain(`secretsmanager:GetSecretValue on ${SECRET_ID}`);
+  });
+
+  it('refuses an empty secret, naming it and how to fill it', async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: '  \n' });
+
+    const failure = await failureOf(readSlackToken(SECRET_ID));
+
+    expect(failure.code).toBe('secret-unavailable');
+    expect(failure.message).toContain(`The Slack bot token secret ${SECRET_ID} is empty.`);
+    expect(failure.message).toContain(`aws secretsmanager put-secret-value --secret-id ${SECRET_ID}`);
+  });
+
+  it('refuses JSON without a token field and does not repeat the secret', async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ bot_token: TOKEN }) });
+
+    const failure = await failureOf(readSlackToken(SECRET_ID));
+
+    expect(failure.message).toContain('is JSON without a non-empty "token" field');
+    expect(failure.message).not.toContain('SECRETPART');
+  });
+
+  it('refuses broken JSON without quoting it', async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: `{"token": "${TOKEN}"` });
+
+    const failure = await failureOf(readSlackToken(SECRET_ID));
+
+    expect(failure.message).toContain('is not valid JSON');
+    expect(`${failure.message} ${String(failure.cause)}`).not.toContain('SECRETPART');
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * DynamoDB for tests: dynalite in this process on 127.0.0.1 (port 0, in-memory), with the delivery table created.
+ *
+ *   const dynamo = await startDynalite();
+ *   const store = createDeliveryStore({ client: dynamo.client, tableName: dynamo.tableName });
+ *   await dynamo.close();
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+interface DynaliteOptions {
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+}
+
+// dynalite ships no types (and *.d.ts files are git-ignored here), so it is required with the shape used below.
+const dynalite: (options?: DynaliteOptions) => Server = require('dynalite');
+
+export interface Dynalite {
+  /** A client pointed at this dynalite, with static fake credentials in us-east-1. */
+  readonly client: DynamoDBClient;
+  readonly endpoint: string;
+  readonly tableName: string;
+  close(): Promise<void>;
+}
+
+export interface StartDynaliteOptions {
+  /** @default 'deliveries' */
+  readonly tableName?: string;
+}
+
+/** Creates a table shaped like the stack's delivery table: partition key `pk` (string), on-demand. */
+export async function startDynalite({ tableName = 'deliveries' }: StartDynaliteOptions = {}): Promise<Dynalite> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  // dynalite has no TTL API (UpdateTimeToLive); expiry is the stack's concern, the store only writes `expiresAt`.
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') break;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return {
+    client,
+    endpoint,
+    tableName,
+    async close() {
+      client.destroy();
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve, reject) =>
+        server.close((error?: Error) => (error ? reject(error) : resolve())),
+      );
+    },
+  };
+}
