@@ -1,0 +1,132 @@
+import type { WindowsServerGuidance } from './alert.js';
+import type { WindowsServerRow } from './changelog.js';
+import { type DriverFamily, FAMILIES } from './driver-family.js';
+import { compareVersions } from './version.js';
+
+/** What the documentation says one Windows Server version should run, for one driver family. */
+export type DriverRule =
+  | { readonly kind: 'latest' }
+  | { readonly kind: 'pinned'; readonly version: string }
+  | { readonly kind: 'unsupported' }
+  | { readonly kind: 'other'; readonly text: string };
+
+export interface WindowsServerRule {
+  readonly windowsServer: string;
+  readonly rule: DriverRule;
+}
+
+const ws = (version: string, rule: DriverRule): WindowsServerRule => ({
+  windowsServer: `Windows Server ${version}`,
+  rule,
+});
+
+const LATEST: DriverRule = { kind: 'latest' };
+const pinned = (version: string): DriverRule => ({ kind: 'pinned', version });
+
+/**
+ * Built-in rules (driver-facts.md). For AWS PV they are only the fallback: the PV history page carries its own
+ * "Windows Server version | PV driver version" table, and the copy read with the changelog wins.
+ */
+export const DEFAULT_RULES: Readonly<Record<DriverFamily, readonly WindowsServerRule[]>> = {
+  'aws-pv': [
+    ws('2025', { kind: 'unsupported' }),
+    ws('2022', LATEST),
+    ws('2019', LATEST),
+    ws('2016', LATEST),
+    ws('2012 R2', pinned('8.4.3')),
+    ws('2012', pinned('8.4.3')),
+    ws('2008 R2', pinned('8.3.5')),
+    ws('2008', { kind: 'other', text: 'Citrix PV 5.9' }),
+    ws('2003', { kind: 'other', text: 'Citrix PV 5.9' }),
+  ],
+  ena: [
+    ws('2025', LATEST),
+    ws('2022', LATEST),
+    ws('2019', LATEST),
+    ws('2016', LATEST),
+    ws('2012 R2', pinned('2.6.0')),
+    ws('2012', pinned('2.6.0')),
+    ws('2008 R2', pinned('2.2.3')),
+  ],
+  nvme: [
+    ws('2025', LATEST),
+    ws('2022', LATEST),
+    ws('2019', LATEST),
+    ws('2016', LATEST),
+    ws('2012 R2', pinned('1.5.1')),
+    ws('2012', pinned('1.5.1')),
+    ws('2008 R2', pinned('1.3.2')),
+    ws('2008', pinned('1.3.2')),
+  ],
+  // AWS publishes no per-version table for EC2WinUtil.
+  ec2winutil: [],
+};
+
+const VERSION_IN_CELL = /(\d+(?:\.\d+){1,3})/;
+
+/** Reads one cell of the PV page's table ("AWS PV latest version", "AWS PV version 8.3.5", "Not supported", ...). */
+export function ruleFromTableCell(driver: string): DriverRule {
+  const text = driver.trim();
+  if (/not supported/i.test(text)) return { kind: 'unsupported' };
+  if (/^AWS PV\b/i.test(text)) {
+    if (/latest/i.test(text)) return LATEST;
+    const version = VERSION_IN_CELL.exec(text)?.[1];
+    if (version) return pinned(version);
+  }
+  return { kind: 'other', text };
+}
+
+/** The rules for a family, preferring the table read with the changelog when it has one. */
+export function rulesFor(family: DriverFamily, table: readonly WindowsServerRow[]): readonly WindowsServerRule[] {
+  if (family !== 'aws-pv' || table.length === 0) return DEFAULT_RULES[family];
+  return table.map((row) => ({ windowsServer: row.windowsServer, rule: ruleFromTableCell(row.driver) }));
+}
+
+/** Turns the rules into what each Windows Server version should do about the announced `version`. */
+export function guidanceFor(
+  family: DriverFamily,
+  rules: readonly WindowsServerRule[],
+  version: string | null,
+): WindowsServerGuidance[] {
+  const name = FAMILIES[family].name;
+  if (rules.length === 0) {
+    return [
+      {
+        windowsServer: 'All Windows Server versions',
+        recommendation: `AWS publishes no per-version guidance for ${name}; try it on one instance of each Windows Server version you run first.`,
+        action: 'other',
+      },
+    ];
+  }
+  const announced = version ? `${name} ${version}` : `the new ${name} version`;
+  return rules.map((rule) => guidanceLine(rule, name, announced, version));
+}
+
+function guidanceLine(
+  { windowsServer, rule }: WindowsServerRule,
+  name: string,
+  announced: string,
+  version: string | null,
+): WindowsServerGuidance {
+  switch (rule.kind) {
+    case 'latest':
+      return { windowsServer, recommendation: `Install ${announced} (runs the latest version).`, action: 'install' };
+    case 'pinned':
+      if (version !== null && compareVersions(version, rule.version) <= 0) {
+        return {
+          windowsServer,
+          recommendation: `Install ${announced} (${name} ${rule.version} is the last version for it).`,
+          action: 'install',
+        };
+      }
+      return {
+        windowsServer,
+        recommendation: `Stay on ${name} ${rule.version}, the last version for it; do not install ${announced}.`,
+        action: 'stay',
+      };
+    case 'unsupported':
+      return { windowsServer, recommendation: `${name} drivers are not supported on it.`, action: 'unsupported' };
+    case 'other':
+      return { windowsServer, recommendation: `Use ${rule.text}; ${name} drivers do not apply.`, action: 'other' };
+  }
+}
