@@ -1,0 +1,280 @@
+/**
+ * One Alert as Slack messages: a main message a person can act on at a glance, and thread replies for
+ * whatever is too long for it (full release notes, a long unrecognised notification).
+ *
+ * Every piece of outside text goes through mrkdwn.ts (escaped, cut to fit), and every block is built by a
+ * helper that enforces Slack's limits, so no input, however large or hostile, makes Slack reject the
+ * payload or lets it ping a channel. mrkdwn text objects are `verbatim`, so Slack does not turn a bare
+ * "@channel" or "#channel" in the text into a mention or link either.
+ */
+import type { ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/web-api';
+import type { Alert, WindowsServerGuidance } from './alert.js';
+import {
+  changelogText,
+  downloadLabel,
+  groupDetails,
+  historyLinkLabel,
+  newerText,
+  noDetailsText,
+  previousText,
+  releaseDateText,
+  releasePhrase,
+  summary,
+  title,
+  UNRECOGNISED_EXPLANATION,
+  UNRECOGNISED_TITLE,
+} from './alert-wording.js';
+import {
+  codeBlock,
+  codeBlocks,
+  escapeMrkdwn,
+  fitLine,
+  inlineCode,
+  link,
+  packLines,
+  splitMrkdwn,
+  truncateMrkdwn,
+} from './mrkdwn.js';
+import { oneLine } from './safe-text.js';
+
+export interface SlackMessage {
+  /** Fallback shown in notifications and by clients that cannot show blocks. */
+  readonly text: string;
+  readonly blocks: KnownBlock[];
+}
+
+// Slack's limits: https://docs.slack.dev/reference/block-kit/blocks
+const HEADER_MAX = 150;
+const SECTION_MAX = 3000;
+const CONTEXT_ELEMENT_MAX = 3000;
+const CONTEXT_ELEMENTS_MAX = 10;
+const BLOCKS_MAX = 50;
+/** Slack cuts `text` at 40,000 characters; a notification preview needs far less. */
+const FALLBACK_MAX = 1000;
+
+/**
+ * Slack also rejects a message whose blocks hold more than about 12,000 characters in all
+ * (msg_blocks_too_long; undocumented, see slackapi/bolt-js#2509 and #2867). Each part of the main message
+ * has its own budget (below) and the parts add up to under 10,000; each thread reply stays under 9,000.
+ */
+const BUDGET = {
+  contextElement: 200,
+  notices: 1000,
+  whatChanged: 1800,
+  guidance: 1800,
+  caveats: 1000,
+  installText: 1200,
+  installCode: 1000,
+  verify: 600,
+  linkElement: 300,
+  subject: 300,
+} as const;
+const THREAD_MESSAGE_CHARS = 9000;
+
+/** Notes longer than this stay out of the main message, which shows a preview and points to the thread. */
+const NOTES_MAX_LINES = 8;
+const NOTES_MAX_CHARS = 1500;
+const PREVIEW_LINES = 5;
+/** A thread reply's heading, which names the release. */
+const HEADING_MAX = 200;
+/** Any one line in the main message (a notice, a guidance line, a caveat). */
+const LINE_MAX = 300;
+/** How much of an unrecognised notification's message the main message shows when the rest goes to the thread. */
+const MESSAGE_PREVIEW_MAX = 1500;
+/** A flood of replies would bury the channel; past this the thread says the rest was cut. */
+const THREAD_MESSAGES_MAX = 20;
+
+const ACTION_EMOJI: Readonly<Record<WindowsServerGuidance['action'], string>> = {
+  install: ':white_check_mark:',
+  stay: ':pushpin:',
+  unsupported: ':no_entry:',
+  other: ':information_source:',
+};
+
+export function renderSlackMessages(alert: Alert): { main: SlackMessage; thread: SlackMessage[] } {
+  const rendered = alert.family === 'unknown' ? renderUnrecognised(alert) : renderRelease(alert);
+  return {
+    main: { text: fitLine(summary(alert), FALLBACK_MAX), blocks: rendered.blocks.slice(0, BLOCKS_MAX) },
+    thread: rendered.thread,
+  };
+}
+
+interface Rendered {
+  readonly blocks: KnownBlock[];
+  readonly thread: SlackMessage[];
+}
+
+function renderRelease(alert: Alert): Rendered {
+  const notes = noteLines(alert);
+  const notesTooLong = notes.length > NOTES_MAX_LINES || notes.join('\n').length > NOTES_MAX_CHARS;
+  const blocks: KnownBlock[] = [
+    header(title(alert)),
+    context(
+      [releaseDateText(alert), previousText(alert), newerText(alert), changelogText(alert)]
+        .filter((text) => text !== null)
+        .map((text) => fitLine(text, BUDGET.contextElement)),
+    ),
+    ...noticeBlocks(alert),
+    section(
+      `*What changed*\n${notesTooLong ? notesPreview(notes) : notes.join('\n') || `_${noDetailsText(alert)}_`}`,
+      BUDGET.whatChanged,
+    ),
+    ...guidanceBlocks(alert),
+    ...bulletSection('Caveats', alert.caveats, BUDGET.caveats),
+    ...installBlocks(alert),
+    ...verifyBlocks(alert),
+    linksBlock(alert),
+  ];
+  const thread = notesTooLong
+    ? threadMessages(`Full release notes: ${releasePhrase(alert)}`, packLines(notes, SECTION_MAX))
+    : [];
+  return { blocks, thread };
+}
+
+function renderUnrecognised(alert: Alert): Rendered {
+  const { subject, message } = alert.original;
+  const fullSubject = subject === null ? '_(no subject)_' : escapeMrkdwn(oneLine(subject));
+  const subjectLine = subject === null ? fullSubject : fitLine(subject, BUDGET.subject);
+  const subjectCut = subjectLine !== fullSubject;
+  const messageBlocks = codeBlocks(message, SECTION_MAX - '*Message:*\n'.length);
+  const messageCut = messageBlocks.length > 1;
+  const blocks: KnownBlock[] = [
+    header(UNRECOGNISED_TITLE),
+    // This line replaces the notices: those an Alert can carry (rolled back, older than the newest, notes
+    // not published) are about a known release, and saying "not recognised" twice helps no one.
+    section(escapeMrkdwn(UNRECOGNISED_EXPLANATION)),
+    section(`*Subject:* ${subjectLine}`),
+    section(`*Message:*\n${messageCut ? codeBlock(message, MESSAGE_PREVIEW_MAX) : messageBlocks.join('')}`),
+  ];
+  if (subjectCut || messageCut) blocks.push(section('_The full notification is in the thread._'));
+  blocks.push(linksBlock(alert));
+  const thread =
+    subjectCut || messageCut
+      ? threadMessages('Full notification as it came', [
+          ...splitMrkdwn(`*Subject:* ${fullSubject}`, SECTION_MAX),
+          ...codeBlocks(message, SECTION_MAX),
+        ])
+      : [];
+  return { blocks, thread };
+}
+
+/** The release notes as mrkdwn lines: bold group labels, bulleted items. */
+function noteLines(alert: Alert): string[] {
+  return groupDetails(alert.details).flatMap((group) => [
+    ...(group.label === null ? [] : [`*${escapeMrkdwn(oneLine(group.label))}*`]),
+    ...group.items.map((item) => `• ${escapeMrkdwn(oneLine(item))}`),
+  ]);
+}
+
+function notesPreview(notes: readonly string[]): string {
+  const shown = notes.slice(0, PREVIEW_LINES);
+  // A group label as the last line shown would introduce nothing.
+  if (shown.length > 1 && !shown.at(-1)?.startsWith('•')) shown.pop();
+  const more = notes.length - shown.length;
+  const tail = `_${more > 0 ? `…and ${more} more ${more === 1 ? 'line' : 'lines'}. ` : ''}Full release notes in the thread._`;
+  const room = BUDGET.whatChanged - '*What changed*\n'.length - tail.length - 1;
+  const preview = truncateMrkdwn(shown.map((line) => truncateMrkdwn(line, LINE_MAX)).join('\n'), room);
+  return `${preview}\n${tail}`;
+}
+
+function noticeBlocks(alert: Alert): KnownBlock[] {
+  if (alert.notices.length === 0) return [];
+  const lines = alert.notices.map((notice) => `:warning: *${fitLine(notice, LINE_MAX)}*`);
+  return [section(lines.join('\n'), BUDGET.notices)];
+}
+
+function guidanceBlocks(alert: Alert): KnownBlock[] {
+  if (alert.windowsServer.length === 0) return [];
+  const lines = alert.windowsServer.map(
+    (row) =>
+      `${ACTION_EMOJI[row.action]} *${fitLine(row.windowsServer, 100)}*: ${fitLine(row.recommendation, LINE_MAX)}`,
+  );
+  return [section(['*Windows Server*', ...lines].join('\n'), BUDGET.guidance)];
+}
+
+function bulletSection(heading: string, items: readonly string[], max: number): KnownBlock[] {
+  if (items.length === 0) return [];
+  return [section([`*${heading}*`, ...items.map((item) => `• ${fitLine(item, LINE_MAX)}`)].join('\n'), max)];
+}
+
+function installBlocks(alert: Alert): KnownBlock[] {
+  const ssmPackage = alert.install.ssmPackage ?? alert.ssmPackage;
+  const downloadUrl = alert.install.downloadUrl ?? alert.downloadUrl;
+  const command = alert.install.ssmCommand;
+  const lines: string[] = [];
+  if (ssmPackage !== null) {
+    const how = command === null ? '' : ' (AWS-ConfigureAWSPackage); set the targets in the command below and run it';
+    lines.push(`• Systems Manager Distributor package ${inlineCode(ssmPackage)}${how}`);
+  } else if (downloadUrl !== null) {
+    lines.push('• No Systems Manager package: download the package and run its installer');
+  }
+  if (downloadUrl !== null) lines.push(`• Download: ${link(downloadUrl, downloadLabel(downloadUrl, alert.version))}`);
+  for (const note of alert.install.notes) lines.push(`• ${fitLine(note, LINE_MAX)}`);
+  const blocks: KnownBlock[] = [];
+  if (lines.length > 0) blocks.push(section(`*Install*\n${lines.join('\n')}`, BUDGET.installText));
+  if (command !== null) blocks.push(section(codeBlock(command, BUDGET.installCode)));
+  return blocks;
+}
+
+function verifyBlocks(alert: Alert): KnownBlock[] {
+  if (alert.verifyCommand === null) return [];
+  const intro = '*Verify* in PowerShell on the instance:\n';
+  return [section(`${intro}${codeBlock(alert.verifyCommand, BUDGET.verify - intro.length)}`)];
+}
+
+function linksBlock(alert: Alert): KnownBlock {
+  return context([
+    ...(alert.sourceUrl === null
+      ? []
+      : [truncateMrkdwn(link(alert.sourceUrl, historyLinkLabel(alert)), BUDGET.linkElement)]),
+    `SNS message ${fitLine(alert.messageId, BUDGET.linkElement - 20)}`,
+  ]);
+}
+
+/** Thread replies carrying `pieces` (each at most one section long), as few as Slack's limits allow. */
+function threadMessages(heading: string, pieces: readonly string[]): SlackMessage[] {
+  const groups: string[][] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const piece of pieces) {
+    // Two blocks stay free: the heading and a possible "cut" note.
+    if (current.length > 0 && (size + piece.length > THREAD_MESSAGE_CHARS || current.length >= BLOCKS_MAX - 2)) {
+      groups.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(piece);
+    size += piece.length;
+  }
+  if (current.length > 0) groups.push(current);
+  const kept = groups.slice(0, THREAD_MESSAGES_MAX);
+  return kept.map((group, index) => {
+    const part = kept.length > 1 ? ` (part ${index + 1} of ${kept.length})` : '';
+    const blocks: KnownBlock[] = [
+      section(`*${fitLine(heading, HEADING_MAX)}*${part}`),
+      ...group.map((piece) => section(piece)),
+    ];
+    if (index === kept.length - 1 && groups.length > kept.length) {
+      blocks.push(section('_The rest is cut here to keep the thread short._'));
+    }
+    return { text: `${fitLine(heading, HEADING_MAX)}${part}`, blocks };
+  });
+}
+
+function header(text: string): HeaderBlock {
+  return { type: 'header', text: { type: 'plain_text', text: fitLine(text, HEADER_MAX), emoji: true } };
+}
+
+function section(mrkdwn: string, max: number = SECTION_MAX): SectionBlock {
+  const text = truncateMrkdwn(mrkdwn, Math.min(max, SECTION_MAX));
+  return { type: 'section', text: { type: 'mrkdwn', text, verbatim: true } };
+}
+
+function context(elements: readonly string[]): ContextBlock {
+  return {
+    type: 'context',
+    elements: elements
+      .slice(0, CONTEXT_ELEMENTS_MAX)
+      .map((text) => ({ type: 'mrkdwn', text: truncateMrkdwn(text, CONTEXT_ELEMENT_MAX), verbatim: true })),
+  };
+}

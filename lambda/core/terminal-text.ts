@@ -1,0 +1,128 @@
+/**
+ * One Alert as plain text for a person at a terminal (the CLI) or in a mail client (the email body):
+ * underlined headings, indented bullets, nothing a terminal or mail client would interpret. Outside text
+ * has its control characters removed (safe-text.ts), so a hostile notification cannot move the cursor,
+ * clear the screen or reorder what is shown.
+ */
+import type { Alert } from './alert.js';
+import {
+  ACTION_TAGS,
+  changelogText,
+  groupDetails,
+  historyLinkLabel,
+  newerText,
+  noDetailsText,
+  previousText,
+  releaseDateText,
+  title,
+  UNRECOGNISED_EXPLANATION,
+} from './alert-wording.js';
+import { cleanText, oneLine } from './safe-text.js';
+
+export function renderText(alert: Alert): string {
+  const sections =
+    alert.family === 'unknown'
+      ? // As in Slack, the explanation stands in for the notices, which are about a known release.
+        [[heading(title(alert), '='), UNRECOGNISED_EXPLANATION], original(alert)]
+      : [
+          [
+            heading(oneLine(title(alert)), '='),
+            [releaseDateText(alert), previousText(alert), newerText(alert), changelogText(alert)]
+              .filter((text) => text !== null)
+              .map(oneLine)
+              .join('\n'),
+          ],
+          notices(alert),
+          whatChanged(alert),
+          windowsServer(alert),
+          bullets('Caveats', alert.caveats),
+          install(alert),
+          verify(alert),
+          links(alert),
+          original(alert),
+        ];
+  return `${sections
+    .filter((lines) => lines.length > 0)
+    .map((lines) => lines.join('\n'))
+    .join('\n\n')}\n`;
+}
+
+function heading(text: string, underline: '=' | '-'): string {
+  return `${text}\n${underline.repeat(Math.min(text.length, 80))}`;
+}
+
+/** Indents every line of `text`: the first after `first`, the rest aligned under it. */
+function indented(text: string, first: string, rest = ' '.repeat(first.length)): string {
+  return cleanText(text)
+    .split('\n')
+    .map((line, index) => `${index === 0 ? first : rest}${line}`.trimEnd())
+    .join('\n');
+}
+
+function notices(alert: Alert): string[] {
+  return alert.notices.map((notice) => `! ${oneLine(notice)}`);
+}
+
+function whatChanged(alert: Alert): string[] {
+  const groups = groupDetails(alert.details);
+  if (groups.length === 0) return [heading('What changed', '-'), `  ${noDetailsText(alert)}`];
+  const lines = groups.flatMap((group) => {
+    const itemIndent = group.label === null ? '  ' : '    ';
+    return [
+      ...(group.label === null ? [] : [`  ${oneLine(group.label)}`]),
+      ...group.items.map((item) => `${itemIndent}- ${oneLine(item)}`),
+    ];
+  });
+  return [heading('What changed', '-'), ...lines];
+}
+
+function windowsServer(alert: Alert): string[] {
+  if (alert.windowsServer.length === 0) return [];
+  const width = Math.max(...alert.windowsServer.map((row) => ACTION_TAGS[row.action].length)) + 2;
+  return [
+    heading('Windows Server', '-'),
+    ...alert.windowsServer.map(
+      (row) =>
+        `  ${`[${ACTION_TAGS[row.action]}]`.padEnd(width)}  ${oneLine(row.windowsServer)}: ${oneLine(row.recommendation)}`,
+    ),
+  ];
+}
+
+function bullets(name: string, items: readonly string[]): string[] {
+  if (items.length === 0) return [];
+  return [heading(name, '-'), ...items.map((item) => `  - ${oneLine(item)}`)];
+}
+
+function install(alert: Alert): string[] {
+  const ssmPackage = alert.install.ssmPackage ?? alert.ssmPackage;
+  const downloadUrl = alert.install.downloadUrl ?? alert.downloadUrl;
+  const command = alert.install.ssmCommand;
+  const lines: string[] = [];
+  if (ssmPackage !== null) lines.push(`  Systems Manager Distributor package: ${oneLine(ssmPackage)}`);
+  if (command !== null) {
+    lines.push('  Set the targets, then run (AWS CLI):', indented(command, '    '));
+  }
+  if (downloadUrl !== null) lines.push(`  Download: ${oneLine(downloadUrl)}`);
+  for (const note of alert.install.notes) lines.push(`  - ${oneLine(note)}`);
+  return lines.length === 0 ? [] : [heading('Install', '-'), ...lines];
+}
+
+function verify(alert: Alert): string[] {
+  if (alert.verifyCommand === null) return [];
+  return [heading('Verify', '-'), '  In PowerShell on the instance:', indented(alert.verifyCommand, '    ')];
+}
+
+function links(alert: Alert): string[] {
+  if (alert.sourceUrl === null) return [];
+  return [heading('Links', '-'), `  ${historyLinkLabel(alert)}: ${oneLine(alert.sourceUrl)}`];
+}
+
+function original(alert: Alert): string[] {
+  const { subject, message } = alert.original;
+  return [
+    heading('Original notification', '-'),
+    `  Subject: ${subject === null ? '(none)' : oneLine(subject)}`,
+    '',
+    indented(message, '    '),
+  ];
+}
