@@ -82,6 +82,8 @@ describe('hostile text', () => {
   const hostile = 'ok\u001b[2J\u001b[H\u001b]0;pwned\u0007 fake\rover\u009b31m \u202Eesrever\u2066';
   const text = renderText(
     pvAlert({
+      familyName: hostile,
+      version: hostile,
       details: [hostile],
       notices: [hostile],
       caveats: [hostile],

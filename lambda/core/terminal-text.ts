@@ -41,10 +41,13 @@ export function renderText(alert: Alert): string {
           links(alert),
           original(alert),
         ];
-  return `${sections
+  const text = sections
     .filter((lines) => lines.length > 0)
     .map((lines) => lines.join('\n'))
-    .join('\n\n')}\n`;
+    .join('\n\n');
+  // Each field is cleaned where it is laid out (so a carriage return becomes an indented new line); this
+  // last pass is the guarantee that nothing a field slipped through reaches the terminal.
+  return `${cleanText(text)}\n`;
 }
 
 function heading(text: string, underline: '=' | '-'): string {
@@ -114,7 +117,7 @@ function verify(alert: Alert): string[] {
 
 function links(alert: Alert): string[] {
   if (alert.sourceUrl === null) return [];
-  return [heading('Links', '-'), `  ${historyLinkLabel(alert)}: ${oneLine(alert.sourceUrl)}`];
+  return [heading('Links', '-'), `  ${oneLine(historyLinkLabel(alert))}: ${oneLine(alert.sourceUrl)}`];
 }
 
 function original(alert: Alert): string[] {
