@@ -26,6 +26,19 @@ const list = (value: string | undefined) =>
     .map((item) => item.trim())
     .filter((item) => item.length > 0);
 
+/** Comma-separated Slack channel IDs; throws RelayError 'invalid-config' naming SLACK_CHANNELS. */
+export function parseSlackChannels(value: string | undefined): string[] {
+  const channels = list(value);
+  const bad = channels.filter((channel) => !CHANNEL_ID.test(channel));
+  if (bad.length > 0) {
+    throw new RelayError(
+      'invalid-config',
+      `SLACK_CHANNELS: ${bad.map((c) => JSON.stringify(c)).join(', ')} is not a channel ID (expected e.g. C0123456789)`,
+    );
+  }
+  return channels;
+}
+
 const optional = (value: string | undefined) => (value?.trim() ? value.trim() : null);
 
 const schema = z.object({
@@ -51,14 +64,7 @@ export function readConfig(env: NodeJS.ProcessEnv): RelayConfig {
     throw new RelayError('invalid-config', problems.join('; '));
   }
   const vars = result.data;
-  const slackChannels = list(vars.SLACK_CHANNELS);
-  const bad = slackChannels.filter((channel) => !CHANNEL_ID.test(channel));
-  if (bad.length > 0) {
-    throw new RelayError(
-      'invalid-config',
-      `SLACK_CHANNELS: ${bad.map((c) => JSON.stringify(c)).join(', ')} is not a channel ID (expected e.g. C0123456789)`,
-    );
-  }
+  const slackChannels = parseSlackChannels(vars.SLACK_CHANNELS);
   const slackTokenSecretId = optional(vars.SLACK_TOKEN_SECRET_ID);
   if (slackChannels.length > 0 && slackTokenSecretId === null) {
     throw new RelayError('invalid-config', 'SLACK_TOKEN_SECRET_ID environment variable is not set (needed for Slack)');

@@ -1,0 +1,313 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createFileChangelogSource } from '../adapters/changelog-files.js';
+import { createChangelogSource } from '../adapters/changelog-source.js';
+import { createMemoryDeliveryStore } from '../adapters/memory-delivery-store.js';
+import { parseSlackChannels } from '../config.js';
+import type { Alert } from '../core/alert.js';
+import type { ChangelogSource } from '../core/changelog.js';
+import { renderEmail } from '../core/email-message.js';
+import { buildAlerts } from '../core/enrich.js';
+import { RelayError } from '../core/errors.js';
+import { renderSlackMessages } from '../core/slack-message.js';
+import { parseSnsEventJson } from '../core/sns-event.js';
+import { renderText } from '../core/terminal-text.js';
+import { DeliveryFailedError, type DeliveryOutcome, type DeliverySummary, type Destination } from '../delivery.js';
+import { createDestinations } from '../destinations.js';
+import { alertsForEvent, deliverEvery } from '../relay.js';
+
+/** Where the CLI reads and writes; tests pass their own. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly readStdin: () => Promise<string>;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+const FORMATS = ['json', 'slack', 'email', 'text'] as const;
+type Format = (typeof FORMATS)[number];
+
+export const USAGE = `Usage:
+  driver-relay render --event FILE|- [--format json|slack|email|text] [--changelog-dir DIR]
+  driver-relay send --event FILE|- [--changelog-dir DIR] [--live]
+  driver-relay demo
+  driver-relay update-changelog
+  driver-relay replay --queue-url URL --function NAME [--max N] [--dry-run]
+
+  render   Build the alerts for an SNS Lambda event file (- reads standard input) and print them.
+           No network: changelogs come from the bundled snapshot, or from DIR/<family>.html
+           (aws-pv, ena, nvme, ec2winutil) when --changelog-dir is given.
+  send     Deliver the alerts like the Lambda function does, configured by environment variables:
+           SLACK_BOT_TOKEN and SLACK_CHANNELS (comma-separated channel IDs), SLACK_API_URL (optional),
+           EMAIL_TOPIC_ARN (optional; AWS credentials from the usual chain). --live reads the history pages
+           from docs.aws.amazon.com (falling back to the snapshot). Exits 1 if any delivery failed.
+  demo     Run the relay on the bundled sample notification (AWS PV 8.6.1) and show the alert as the
+           terminal, Slack and email would. With SLACK_BOT_TOKEN and SLACK_CHANNELS set it also posts it.
+  update-changelog
+           Fetch the four AWS version-history pages and rewrite the bundled snapshot.
+  replay   Re-invoke the function with the events waiting in one of the stack's dead-letter queues,
+           deleting each message only once its invocation succeeded.`;
+
+/** Runs one CLI command; resolves to the process exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'render':
+        return await render(rest, io);
+      case 'send':
+        return await send(rest, io);
+      case 'demo':
+        return await demo(io);
+      case 'update-changelog':
+        return await updateChangelogCommand(io);
+      case 'replay':
+        return await replay(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        io.stderr(`driver-relay: unknown command "${command}"\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (error) {
+    io.stderr(`driver-relay ${command}: ${oneLine(error)}\n`);
+    return 1;
+  }
+}
+
+async function render(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      event: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      'changelog-dir': { type: 'string' },
+    },
+    strict: true,
+  });
+  if (!values.event) throw new RelayError('invalid-event', '--event FILE is required (use - for standard input)');
+  const format = values.format as Format;
+  if (!FORMATS.includes(format))
+    throw new RelayError('invalid-config', `--format must be one of ${FORMATS.join(', ')}`);
+  const text = values.event === '-' ? await io.readStdin() : await readEventFile(values.event);
+  const source = values['changelog-dir']
+    ? createFileChangelogSource(values['changelog-dir'])
+    : createChangelogSource({ live: false });
+  const alerts = await alertsFromEventText(text, source);
+  io.stdout(formatAlerts(alerts, format));
+  return 0;
+}
+
+async function readEventFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : oneLine(error);
+    throw new RelayError('invalid-event', `cannot read event file ${path}: ${reason}`, { cause: error });
+  }
+}
+
+export async function alertsFromEventText(text: string, source: ChangelogSource): Promise<Alert[]> {
+  const alerts: Alert[] = [];
+  for (const notification of parseSnsEventJson(text)) {
+    alerts.push(...(await buildAlerts(notification, source)));
+  }
+  return alerts;
+}
+
+export function formatAlerts(alerts: readonly Alert[], format: Format): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify({ alerts }, null, 2)}\n`;
+    case 'slack':
+      return `${JSON.stringify({ messages: alerts.map((alert) => slackPayload(alert)) }, null, 2)}\n`;
+    case 'email':
+      return `${JSON.stringify({ emails: alerts.map((alert) => renderEmail(alert)) }, null, 2)}\n`;
+    case 'text':
+      return alerts.map((alert) => renderText(alert)).join(`\n${'='.repeat(72)}\n\n`);
+  }
+}
+
+function slackPayload(alert: Alert) {
+  const { main, thread } = renderSlackMessages(alert);
+  return { text: main.text, blocks: main.blocks, thread };
+}
+
+async function demo(io: CliIo): Promise<number> {
+  const sample = await readFile(join(__dirname, 'sample-notification.json'), 'utf8');
+  const alerts = await alertsFromEventText(sample, createChangelogSource({ live: false }));
+  for (const alert of alerts) {
+    const { main } = renderSlackMessages(alert);
+    const email = renderEmail(alert);
+    io.stdout(`${renderText(alert)}\n`);
+    io.stdout(`${'-'.repeat(72)}\nAs Slack shows it: open this link in a browser (Block Kit Builder)\n`);
+    io.stdout(`${blockKitBuilderUrl(main.blocks)}\n\n`);
+    io.stdout(`${'-'.repeat(72)}\nAs email (subject: ${email.subject})\n\n${email.body}\n`);
+  }
+  if (io.env.SLACK_BOT_TOKEN && io.env.SLACK_CHANNELS) {
+    io.stdout(`${'-'.repeat(72)}\nSLACK_BOT_TOKEN and SLACK_CHANNELS are set: posting the sample for real.\n`);
+    return await deliver(sample, createChangelogSource({ live: false }), io);
+  }
+  io.stdout('\nNothing was sent. Set SLACK_BOT_TOKEN and SLACK_CHANNELS to post this sample to Slack.\n');
+  return 0;
+}
+
+export function blockKitBuilderUrl(blocks: readonly unknown[]): string {
+  return `https://app.slack.com/block-kit-builder#${encodeURIComponent(JSON.stringify({ blocks }))}`;
+}
+
+async function send(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { event: { type: 'string' }, 'changelog-dir': { type: 'string' }, live: { type: 'boolean' } },
+    strict: true,
+  });
+  if (!values.event) throw new RelayError('invalid-event', '--event FILE is required (use - for standard input)');
+  const text = values.event === '-' ? await io.readStdin() : await readEventFile(values.event);
+  const source = values['changelog-dir']
+    ? createFileChangelogSource(values['changelog-dir'])
+    : createChangelogSource({
+        live: values.live === true,
+        onFallback: (family, reason) => io.stderr(`note: ${family}: using the bundled snapshot (${reason})\n`),
+      });
+  return await deliver(text, source, io);
+}
+
+/** Delivers like the Lambda function, with destinations from the environment and a ledger for this run only. */
+async function deliver(eventText: string, changelogs: ChangelogSource, io: CliIo): Promise<number> {
+  const destinations = destinationsFromEnv(io.env);
+  let event: unknown;
+  try {
+    event = JSON.parse(eventText);
+  } catch (error) {
+    throw new RelayError('invalid-event', `invalid SNS event: not JSON (${oneLine(error)})`, { cause: error });
+  }
+  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const deps = { changelogs, destinations, store: createMemoryDeliveryStore(), logger: quiet };
+  const alerts = await alertsForEvent(event, deps);
+  try {
+    const summary = await deliverEvery(alerts, deps, { owner: `cli-${process.pid}`, leaseMs: 5 * 60_000 });
+    io.stdout(describeDeliveries(alerts, summary));
+    return 0;
+  } catch (error) {
+    if (error instanceof DeliveryFailedError) {
+      io.stdout(describeDeliveries(alerts, error.summary));
+      io.stderr(`driver-relay: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function destinationsFromEnv(env: NodeJS.ProcessEnv): Destination[] {
+  const token = env.SLACK_BOT_TOKEN?.trim() ?? '';
+  const slackChannels = parseSlackChannels(env.SLACK_CHANNELS);
+  if (slackChannels.length > 0 && token === '') {
+    throw new RelayError('invalid-config', 'SLACK_CHANNELS is set but SLACK_BOT_TOKEN is not');
+  }
+  const emailTopicArn = env.EMAIL_TOPIC_ARN?.trim() || null;
+  const destinations = createDestinations(
+    { slackChannels, slackTokenSecretId: null, slackApiUrl: env.SLACK_API_URL?.trim() || null, emailTopicArn },
+    { slackToken: async () => token, logger: { debug() {}, info() {}, warn() {}, error() {} } },
+  );
+  if (destinations.length === 0) {
+    throw new RelayError(
+      'invalid-config',
+      'nothing to send to: set SLACK_BOT_TOKEN and SLACK_CHANNELS, and/or EMAIL_TOPIC_ARN',
+    );
+  }
+  return destinations;
+}
+
+function describeOutcome(outcome: DeliveryOutcome): string {
+  return { sent: 'sent    ', skipped: 'skipped ', failed: 'FAILED  ' }[outcome.status];
+}
+
+function outcomeDetail(outcome: DeliveryOutcome): string {
+  switch (outcome.status) {
+    case 'sent':
+      return outcome.ref ? ` (${outcome.ref})` : '';
+    case 'skipped':
+      return ` (${outcome.reason})`;
+    case 'failed':
+      return `: ${oneLine(outcome.error)}`;
+  }
+}
+
+function describeDeliveries(alerts: readonly Alert[], summary: DeliverySummary): string {
+  const title = (messageId: string, index: number) => {
+    const alert = alerts.find((a) => a.messageId === messageId && a.index === index);
+    return alert ? `${alert.familyName}${alert.version ? ` ${alert.version}` : ''}` : `alert ${index} of ${messageId}`;
+  };
+  const lines = summary.deliveries.map(
+    ({ destination, messageId, index, outcome }) =>
+      `${describeOutcome(outcome)} ${title(messageId, index)} -> ${destination}${outcomeDetail(outcome)}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+async function updateChangelogCommand(io: CliIo): Promise<number> {
+  const { updateChangelog, formatUpdateReport } = await import('./update-changelog.js');
+  io.stdout(`${formatUpdateReport(await updateChangelog({}))}\n`);
+  return 0;
+}
+
+async function replay(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      'queue-url': { type: 'string' },
+      function: { type: 'string' },
+      max: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const queueUrl = values['queue-url'];
+  const functionName = values.function;
+  if (!queueUrl || !functionName) {
+    throw new RelayError('invalid-config', '--queue-url URL and --function NAME are required (see the stack outputs)');
+  }
+  const max = values.max === undefined ? undefined : Number(values.max);
+  if (max !== undefined && !(Number.isInteger(max) && max > 0)) {
+    throw new RelayError('invalid-config', '--max must be a positive whole number');
+  }
+  const { replayDeadLetters, formatReplayReport } = await import('./replay.js');
+  const report = await replayDeadLetters({
+    queueUrl,
+    functionName,
+    dryRun: values['dry-run'] === true,
+    ...(max === undefined ? {} : { max }),
+  });
+  io.stdout(formatReplayReport(report));
+  return report.outcomes.some((o) => o.status === 'failed' || o.status === 'unrecognised') ? 1 : 0;
+}
+
+function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s+/g, ' ').trim();
+}
+
+function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    env: process.env,
+  };
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,81 @@
+import type { WebClient } from '@slack/web-api';
+import { createSlackClient, type LogSink } from './adapters/slack-client.js';
+import { slackDestination } from './adapters/slack-destination.js';
+import { readSlackToken } from './adapters/slack-token.js';
+import type { RelayConfig } from './config.js';
+import type { Destination } from './delivery.js';
+
+export interface DestinationOptions {
+  /** Where the Slack client's own log lines go. @default console */
+  readonly logger?: LogSink;
+  /** Reads the Slack bot token. @default readSlackToken(config.slackTokenSecretId) from Secrets Manager */
+  readonly slackToken?: () => Promise<string>;
+}
+
+/**
+ * One destination per configured Slack channel, plus the email topic.
+ *
+ * The token and the SNS client are fetched when a destination first sends, not here: a token that cannot be read
+ * fails the Slack destinations of that invocation only (RelayError 'secret-unavailable', so the event is retried)
+ * while email still goes out, and a cold start that only posts to Slack never loads the SNS client.
+ */
+export function createDestinations(
+  config: Pick<RelayConfig, 'slackChannels' | 'slackTokenSecretId' | 'slackApiUrl' | 'emailTopicArn'>,
+  options: DestinationOptions = {},
+): Destination[] {
+  const destinations: Destination[] = [];
+  const { slackTokenSecretId, emailTopicArn } = config;
+  if (config.slackChannels.length > 0) {
+    const readToken =
+      options.slackToken ??
+      (() => {
+        if (slackTokenSecretId === null) throw new Error('slack channels configured without a token secret');
+        return readSlackToken(slackTokenSecretId);
+      });
+    const slackClient = cachedByToken(readToken, (token) =>
+      createSlackClient(token, {
+        ...(config.slackApiUrl ? { apiUrl: config.slackApiUrl } : {}),
+        ...(options.logger ? { log: options.logger } : {}),
+      }),
+    );
+    for (const channel of config.slackChannels) {
+      const id = `slack:${channel}`;
+      destinations.push({
+        id,
+        send: async (alert) => slackDestination(await slackClient(), channel).send(alert),
+      });
+    }
+  }
+  if (emailTopicArn !== null) {
+    let sns: Promise<Destination> | undefined;
+    destinations.push({
+      id: `email:${emailTopicArn}`,
+      send: async (alert) => {
+        sns ??= emailDestinationFor(emailTopicArn).catch((error: unknown) => {
+          sns = undefined;
+          throw error;
+        });
+        return (await sns).send(alert);
+      },
+    });
+  }
+  return destinations;
+}
+
+async function emailDestinationFor(topicArn: string): Promise<Destination> {
+  const [{ SNSClient }, { emailDestination }] = await Promise.all([
+    import('@aws-sdk/client-sns'),
+    import('./adapters/email-destination.js'),
+  ]);
+  return emailDestination(new SNSClient({}), topicArn);
+}
+
+/** Reuses one WebClient while the token stays the same; a rotated token gets a new client. */
+function cachedByToken(readToken: () => Promise<string>, create: (token: string) => WebClient) {
+  let current: { token: string; client: WebClient } | undefined;
+  return async (): Promise<WebClient> => {
+    const token = await readToken();
+    if (current?.token !== token) current = { token, client: create(token) };
+    return current.client;
+  };
+}

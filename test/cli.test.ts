@@ -1,0 +1,212 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type CliIo, main } from '../lambda/cli/main';
+import { eventText } from './support/events';
+import { answers, type SlackStandIn, startSlackStandIn } from './support/slack-stand-in';
+
+const EVENTS = join(__dirname, 'fixtures', 'events');
+const PAGES = join(__dirname, 'fixtures', 'pages');
+
+/** Runs the CLI in-process, capturing what it prints. */
+async function run(argv: string[], { stdin = '', env = {} }: { stdin?: string; env?: NodeJS.ProcessEnv } = {}) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    readStdin: async () => stdin,
+    env,
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+describe('driver-relay render', () => {
+  it('prints the PV 8.6.1 alert as JSON with its date, notes, previous release and Windows Server guidance', async () => {
+    const { code, stdout } = await run(['render', '--event', join(EVENTS, 'pv-8.6.1.json'), '--format', 'json']);
+
+    expect(code).toBe(0);
+    const { alerts } = JSON.parse(stdout);
+    expect(alerts).toHaveLength(1);
+    const [alert] = alerts;
+    expect(alert).toMatchObject({
+      family: 'aws-pv',
+      version: '8.6.1',
+      releaseDate: '2026-07-21',
+      details: ['Updated runtime dependencies in the installer package.'],
+      notesPublished: true,
+      previous: { version: '8.6.0', releaseDate: '2025-05-27' },
+      ssmPackage: 'AWSPVDriver',
+      downloadUrl: 'https://s3.amazonaws.com/ec2-windows-drivers-downloads/AWSPV/8.6.1/AWSPVDriver.zip',
+      sourceUrl: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/xen-drivers-overview.html',
+      messageId: '2f9f1403-ae4c-51ea-a445-605b59d2d01e',
+      original: { subject: 'New AWS PV driver version 8.6.1 now available' },
+    });
+    const guidance = Object.fromEntries(
+      alert.windowsServer.map((g: { windowsServer: string; recommendation: string }) => [
+        g.windowsServer,
+        g.recommendation,
+      ]),
+    );
+    expect(guidance['Windows Server 2012']).toMatch(/Stay on AWS PV 8\.4\.3/);
+    expect(guidance['Windows Server 2012 R2']).toMatch(/Stay on AWS PV 8\.4\.3/);
+    expect(guidance['Windows Server 2008 R2']).toMatch(/Stay on AWS PV 8\.3\.5/);
+    expect(guidance['Windows Server 2025']).toMatch(/not supported/);
+    expect(guidance['Windows Server 2022']).toMatch(/Install AWS PV 8\.6\.1/);
+  });
+
+  it('prints Slack payloads ready for chat.postMessage', async () => {
+    const { code, stdout } = await run(['render', '--event', join(EVENTS, 'multi-driver.json'), '--format', 'slack']);
+
+    expect(code).toBe(0);
+    const { messages } = JSON.parse(stdout);
+    expect(messages).toHaveLength(2);
+    for (const message of messages) {
+      expect(typeof message.text).toBe('string');
+      expect(message.blocks[0].type).toBe('header');
+    }
+  });
+
+  it('prints emails with a subject SNS accepts', async () => {
+    const { stdout } = await run(['render', '--event', join(EVENTS, 'ena-2.11.0.json'), '--format', 'email']);
+
+    const { emails } = JSON.parse(stdout);
+    expect(emails).toHaveLength(1);
+    expect(emails[0].subject).toMatch(/ENA 2\.11\.0/);
+    expect(emails[0].subject.length).toBeLessThanOrEqual(100);
+    expect(emails[0].body).toContain('AwsEnaNetworkDriver');
+  });
+
+  it('reads the event from standard input with --event -', async () => {
+    const { code, stdout } = await run(['render', '--event', '-', '--format', 'json'], {
+      stdin: eventText('nvme-1.8.2'),
+    });
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).alerts[0]).toMatchObject({ family: 'nvme', version: '1.8.2' });
+  });
+
+  it('reads history pages from --changelog-dir and says so', async () => {
+    const { stdout } = await run([
+      'render',
+      '--event',
+      join(EVENTS, 'pv-8.6.1.json'),
+      '--format',
+      'json',
+      '--changelog-dir',
+      PAGES,
+    ]);
+
+    const [alert] = JSON.parse(stdout).alerts;
+    expect(alert.changelog.origin).toBe('file');
+    expect(alert.releaseDate).toBe('2026-07-21');
+  });
+
+  it('forwards an unrecognised notification as an unknown alert with its text', async () => {
+    const { stdout } = await run(['render', '--event', join(EVENTS, 'unknown.json'), '--format', 'json']);
+
+    const { alerts } = JSON.parse(stdout);
+    const original = JSON.parse(eventText('unknown')).Records[0].Sns;
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        family: 'unknown',
+        original: { subject: original.Subject, message: original.Message },
+      }),
+    ]);
+  });
+
+  it('prints a readable alert in the terminal by default', async () => {
+    const { stdout } = await run(['render', '--event', join(EVENTS, 'pv-8.6.1.json')]);
+
+    expect(stdout).toContain('AWS PV driver 8.6.1 released');
+    expect(stdout).toContain('Windows Server 2012 R2');
+  });
+
+  it('exits non-zero with a one-line reason for a missing event file', async () => {
+    const { code, stderr } = await run(['render', '--event', join(EVENTS, 'does-not-exist.json')]);
+
+    expect(code).not.toBe(0);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('cannot read event file');
+  });
+
+  it('exits non-zero with a one-line reason for a malformed event', async () => {
+    for (const name of ['malformed-no-records.json', 'malformed-message-not-string.json', 'not-json.txt']) {
+      const { code, stderr } = await run(['render', '--event', join(EVENTS, name)]);
+
+      expect(code).not.toBe(0);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toContain('invalid SNS event');
+    }
+  });
+});
+
+describe('driver-relay send', () => {
+  let slack: SlackStandIn;
+  beforeAll(async () => {
+    slack = await startSlackStandIn();
+  });
+  afterEach(() => slack.reset());
+  afterAll(() => slack.close());
+
+  const slackEnv = () => ({
+    SLACK_BOT_TOKEN: 'xoxb-cli-test-token',
+    SLACK_CHANNELS: 'C0123456789,C0987654321',
+    SLACK_API_URL: slack.apiUrl,
+  });
+
+  it('posts every alert to every channel and says where each went', async () => {
+    const { code, stdout } = await run(['send', '--event', join(EVENTS, 'multi-driver.json')], { env: slackEnv() });
+
+    expect(code).toBe(0);
+    expect(slack.messages('C0123456789').filter((m) => m.threadTs === undefined)).toHaveLength(2);
+    expect(slack.messages('C0987654321').filter((m) => m.threadTs === undefined)).toHaveLength(2);
+    expect(stdout).toMatch(/sent +ENA 2\.11\.0 -> slack:C0123456789/);
+    expect(stdout).toMatch(/sent +AWS NVMe 1\.8\.2 -> slack:C0987654321/);
+  });
+
+  it('exits non-zero naming the channel and the Slack error when a channel refuses', async () => {
+    slack.script(answers.slackError('channel_not_found'), { channel: 'C0987654321' });
+
+    const { code, stdout, stderr } = await run(['send', '--event', join(EVENTS, 'pv-8.6.1.json')], {
+      env: slackEnv(),
+    });
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('C0987654321');
+    expect(stderr).toContain('channel_not_found');
+    expect(stdout).toMatch(/sent +AWS PV 8\.6\.1 -> slack:C0123456789/);
+    expect(`${stdout}${stderr}`).not.toContain('xoxb-cli-test-token');
+  });
+
+  it('refuses to run with no destination configured', async () => {
+    const { code, stderr } = await run(['send', '--event', join(EVENTS, 'pv-8.6.1.json')]);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('nothing to send to');
+  });
+});
+
+describe('the driver-relay command', () => {
+  it('runs from the package bin', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        join(__dirname, '..', 'bin', 'driver-relay.mjs'),
+        'render',
+        '--event',
+        join(EVENTS, 'pv-8.6.1.json'),
+        '--format',
+        'json',
+      ],
+      { timeout: 60_000 },
+    );
+
+    expect(JSON.parse(stdout).alerts[0]).toMatchObject({ family: 'aws-pv', version: '8.6.1' });
+  });
+});
