@@ -176,3 +176,28 @@ test('concurrent requests for one family share a single fetch', async () => {
   expect(server.requests).toHaveLength(1);
   expect(changelogs.map((changelog) => changelog.origin)).toEqual(['live', 'live', 'live', 'live']);
 });
+
+test('a cached page that does not list a newly announced version is read again', async () => {
+  server.route(PV_PAGE, { body: fixturePage('aws-pv.html') });
+  const source = liveSource();
+  await source.getChangelog('aws-pv', '8.6.1');
+  server.route(PV_PAGE, { body: fixturePage('unreadable-row.html') });
+  clock += 5 * MINUTE;
+
+  const changelog = await source.getChangelog('aws-pv', '9.0.1');
+
+  expect(changelog).toMatchObject({ origin: 'live', asOf: new Date(START + 5 * MINUTE).toISOString() });
+  expect(changelog.entries.map((entry) => entry.version)).toContain('9.0.1');
+  expect(server.requests.filter((request) => request.path === PV_PAGE)).toHaveLength(2);
+});
+
+test('a page read moments ago is not read again for a version it does not list', async () => {
+  server.route(PV_PAGE, { body: fixturePage('aws-pv.html') });
+  const source = liveSource();
+  await source.getChangelog('aws-pv', '8.6.1');
+  clock += 10_000;
+
+  await source.getChangelog('aws-pv', '9.9.9');
+
+  expect(server.requests.filter((request) => request.path === PV_PAGE)).toHaveLength(1);
+});

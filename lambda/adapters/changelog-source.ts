@@ -15,6 +15,11 @@ export interface ChangelogSourceOptions {
   readonly ttlMs?: number;
   /** How long a failed read is remembered, so a dead docs site is asked once a minute, not once a record. @default 1 minute */
   readonly failureTtlMs?: number;
+  /**
+   * A cached page older than this that does not list the announced version is read again at once: the release
+   * was probably published after the cached read. @default 1 minute
+   */
+  readonly recheckAfterMs?: number;
   /** @default Date.now */
   readonly now?: () => number;
   /** Told why the snapshot was used instead of the live page ("fetch-failed: timeout", "version-not-listed", ...). */
@@ -46,6 +51,7 @@ export function createChangelogSource(options: ChangelogSourceOptions): Changelo
     fetchPage = (family: DriverFamily) => fetchHistoryPage(family),
     ttlMs = DEFAULT_TTL_MS,
     failureTtlMs = DEFAULT_FAILURE_TTL_MS,
+    recheckAfterMs = DEFAULT_FAILURE_TTL_MS,
     now = Date.now,
     onFallback = () => undefined,
   } = options;
@@ -67,7 +73,16 @@ export function createChangelogSource(options: ChangelogSourceOptions): Changelo
     async getChangelog(family, announcedVersion) {
       const snapshot = snapshotChangelog(family);
       if (!live) return snapshot;
-      const result = await readLive(family);
+      let result = await readLive(family);
+      if (
+        result.ok &&
+        announcedVersion !== null &&
+        !lists(result.changelog, announcedVersion) &&
+        now() - Date.parse(result.changelog.asOf) >= recheckAfterMs
+      ) {
+        cache.delete(family);
+        result = await readLive(family);
+      }
       if (!result.ok) {
         onFallback(family, result.reason);
         return snapshot;
