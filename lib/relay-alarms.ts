@@ -1,0 +1,57 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface RelayAlarmsProps {
+  readonly fn: IFunction;
+  /** Each queue whose first message means a notification was not delivered, with a name for the alarm. */
+  readonly deadLetterQueues: readonly { readonly label: string; readonly queue: IQueue }[];
+  /** Where alarm (and recovery) notifications go. */
+  readonly topic: ITopic;
+}
+
+const PERIOD = Duration.minutes(5);
+
+/**
+ * The relay is quiet by design (a few notifications a month), so one message in a dead-letter queue or one
+ * function error is already worth a person's attention; no data is not a problem.
+ */
+export class RelayAlarms extends Construct {
+  readonly alarms: readonly Alarm[];
+
+  constructor(scope: Construct, id: string, props: RelayAlarmsProps) {
+    super(scope, id);
+    const action = new SnsAction(props.topic);
+
+    const queueAlarms = props.deadLetterQueues.map(
+      ({ label, queue }) =>
+        new Alarm(this, `${label}NotEmpty`, {
+          alarmDescription: `A driver notification is waiting in the ${label} dead-letter queue: fix the cause, then run driver-relay replay.`,
+          metric: queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+    );
+    const errorAlarm = new Alarm(this, 'FunctionErrors', {
+      alarmDescription:
+        'The driver relay function failed; Lambda retries, then the notification lands in a dead-letter queue.',
+      metric: props.fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    this.alarms = [...queueAlarms, errorAlarm];
+    for (const alarm of this.alarms) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+  }
+}

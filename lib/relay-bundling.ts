@@ -1,0 +1,76 @@
+import { Runtime } from 'aws-cdk-lib/aws-lambda';
+import { type BundlingOptions, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
+
+/**
+ * How the relay's Lambda code is built, in one place: the stack (through NodejsFunction), the bundle test and
+ * the benchmark all derive their esbuild settings from RELAY_BUNDLE, so what is measured is what is deployed.
+ */
+
+/** The newest Node.js runtime this aws-cdk-lib offers; the esbuild target follows it. */
+export const RELAY_RUNTIME = Runtime.NODEJS_24_X;
+
+/**
+ * ES modules cannot call `require`, but some bundled CommonJS dependencies do (for Node built-ins);
+ * esbuild's shim needs a real `require` in scope, which this banner provides.
+ */
+const REQUIRE_SHIM =
+  "import { createRequire as relayCreateRequire } from 'node:module'; const require = relayCreateRequire(import.meta.url);";
+
+export const RELAY_BUNDLE = {
+  target: 'node24',
+  format: 'esm',
+  /** The file name NodejsFunction gives an ES-module bundle; the Lambda handler is `index.handler`. */
+  outputFile: 'index.mjs',
+  minify: true,
+  sourcemap: true,
+  // Stack traces only need file/line mappings; embedding the sources would double the asset for nothing.
+  sourcesContent: false,
+  // Error and class names survive minification, so logs and alarms name what failed.
+  keepNames: true,
+  // The Node.js runtime ships AWS SDK v3; bundling another copy only adds size and cold-start time.
+  external: ['@aws-sdk/*'],
+  // Prefer ES-module builds of dependencies: better tree-shaking in an ESM bundle.
+  mainFields: ['module', 'main'],
+  banner: REQUIRE_SHIM,
+} as const;
+
+/** NODE_OPTIONS the function needs so Node applies the source maps to stack traces. */
+export const RELAY_NODE_OPTIONS = '--enable-source-maps';
+
+/** The RELAY_BUNDLE settings in NodejsFunction's terms (local esbuild; Docker is never used). */
+export function relayBundlingOptions(): BundlingOptions {
+  return {
+    target: RELAY_BUNDLE.target,
+    format: OutputFormat.ESM,
+    minify: RELAY_BUNDLE.minify,
+    sourceMap: RELAY_BUNDLE.sourcemap,
+    sourceMapMode: SourceMapMode.DEFAULT,
+    sourcesContent: RELAY_BUNDLE.sourcesContent,
+    keepNames: RELAY_BUNDLE.keepNames,
+    externalModules: [...RELAY_BUNDLE.external],
+    mainFields: [...RELAY_BUNDLE.mainFields],
+    banner: RELAY_BUNDLE.banner,
+    forceDockerBundling: false,
+  };
+}
+
+/** The same settings for calling esbuild directly (benchmarks, bundle-size checks). */
+export function relayEsbuildOptions(entry: string, outdir: string): BuildOptions {
+  return {
+    entryPoints: { index: entry },
+    outExtension: { '.js': '.mjs' },
+    outdir,
+    bundle: true,
+    platform: 'node',
+    target: RELAY_BUNDLE.target,
+    format: RELAY_BUNDLE.format,
+    minify: RELAY_BUNDLE.minify,
+    sourcemap: RELAY_BUNDLE.sourcemap,
+    sourcesContent: RELAY_BUNDLE.sourcesContent,
+    keepNames: RELAY_BUNDLE.keepNames,
+    external: [...RELAY_BUNDLE.external],
+    mainFields: [...RELAY_BUNDLE.mainFields],
+    banner: { js: RELAY_BUNDLE.banner },
+  };
+}
