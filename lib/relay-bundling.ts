@@ -19,9 +19,8 @@ const REQUIRE_SHIM =
 
 export const RELAY_BUNDLE = {
   target: 'node24',
+  // NodejsFunction names an ES-module bundle index.mjs; relayEsbuildOptions does the same.
   format: 'esm',
-  /** The file name NodejsFunction gives an ES-module bundle; the Lambda handler is `index.handler`. */
-  outputFile: 'index.mjs',
   minify: true,
   sourcemap: true,
   // Stack traces only need file/line mappings; embedding the sources would double the asset for nothing.

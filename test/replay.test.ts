@@ -9,7 +9,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { formatReplayReport, replayDeadLetters } from '../lambda/cli/replay.js';
+import { formatReplayReport, regionOfQueueUrl, replayDeadLetters } from '../lambda/cli/replay.js';
 
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/Ec2DriverRelay-SubscriptionDeadLetters';
 const FUNCTION_NAME = 'Ec2DriverRelay-Relay3F9A082A-AbCdEf012345';
@@ -212,5 +212,17 @@ describe('formatReplayReport', () => {
     const { replay } = setUp([]);
 
     expect(formatReplayReport(await replay())).toBe(`${QUEUE_URL} is empty: nothing to replay.\n`);
+  });
+});
+
+describe('regionOfQueueUrl', () => {
+  test('the region the clients talk to is the one the queue URL names', () => {
+    expect(regionOfQueueUrl(QUEUE_URL)).toBe('us-east-1');
+    expect(regionOfQueueUrl('https://sqs.eu-west-1.amazonaws.com/123456789012/q')).toBe('eu-west-1');
+  });
+
+  test('a queue URL of another form names no region (the SDK default applies)', () => {
+    expect(regionOfQueueUrl('http://127.0.0.1:9324/000000000000/q')).toBeUndefined();
+    expect(regionOfQueueUrl('not a url')).toBeUndefined();
   });
 });

@@ -183,8 +183,11 @@ const messageText = (error: unknown): string => (error instanceof Error ? error.
  * is not already accounted for in SQS (undeleted messages reappear after their visibility timeout).
  */
 export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayReport> {
-  const sqs = options.sqs ?? new SQSClient({});
-  const lambda = options.lambda ?? new LambdaClient({});
+  // The queues and the function live in the same region (the stack's), which the queue URL names; the caller's
+  // default region may well be another one.
+  const region = regionOfQueueUrl(options.queueUrl);
+  const sqs = options.sqs ?? new SQSClient(region === undefined ? {} : { region });
+  const lambda = options.lambda ?? new LambdaClient(region === undefined ? {} : { region });
   const dryRun = options.dryRun ?? false;
   const max = options.max ?? Number.POSITIVE_INFINITY;
   const outcomes: ReplayOutcome[] = [];
@@ -215,6 +218,15 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
     await releaseAll(sqs, options.queueUrl, kept);
   }
   return { queueUrl: options.queueUrl, functionName: options.functionName, dryRun, outcomes };
+}
+
+/** "https://sqs.us-east-1.amazonaws.com/123456789012/name" names us-east-1; other forms name none. */
+export function regionOfQueueUrl(queueUrl: string): string | undefined {
+  try {
+    return /^sqs\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com(?:\.cn)?$/.exec(new URL(queueUrl).hostname)?.[1];
+  } catch {
+    return undefined;
+  }
 }
 
 async function replayOne(
