@@ -20,6 +20,9 @@ const changelogs = createChangelogSource({
     logger.warn('Using the bundled changelog snapshot', { family, reason });
     metrics.addMetric('ChangelogFallback', MetricUnit.Count, 1);
   },
+  onSkippedRows: (family, skipped) => {
+    logger.warn('Skipped history page rows the reader could not use', { family, skipped });
+  },
 });
 const store = createDeliveryStore({ client: new DynamoDBClient({}), tableName: config.deliveryTableName });
 const destinations = createDestinations(config, { logger });

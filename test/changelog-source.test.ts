@@ -23,14 +23,18 @@ afterEach(async () => {
   await server.close();
 });
 
-/** A live source reading the loopback server, on the test's clock, with a short timeout. */
-function liveSource(options: { ttlMs?: number; failureTtlMs?: number } = {}) {
-  const urls: HistoryPageUrls = {
+function liveUrls(): HistoryPageUrls {
+  return {
     'aws-pv': server.url(PV_PAGE),
     ena: server.url(ENA_PAGE),
     nvme: server.url('/AWSEC2/latest/UserGuide/nvme-driver-version-history.html'),
     ec2winutil: server.url('/AWSEC2/latest/UserGuide/ec2winutil-driver-version-history.html'),
   };
+}
+
+/** A live source reading the loopback server, on the test's clock, with a short timeout. */
+function liveSource(options: { ttlMs?: number; failureTtlMs?: number } = {}) {
+  const urls = liveUrls();
   return createChangelogSource({
     live: true,
     fetchPage: (family) => fetchHistoryPage(family, { urls, timeoutMs: 200 }),
@@ -200,4 +204,19 @@ test('a page read moments ago is not read again for a version it does not list',
   await source.getChangelog('aws-pv', '9.9.9');
 
   expect(server.requests.filter((request) => request.path === PV_PAGE)).toHaveLength(1);
+});
+
+test('rows of a live page the reader cannot use are reported while the rest is used', async () => {
+  server.route(PV_PAGE, { body: fixturePage('unreadable-row.html') });
+  const skipped: unknown[] = [];
+  const source = createChangelogSource({
+    live: true,
+    fetchPage: (family) => fetchHistoryPage(family, { urls: { ...liveUrls(), 'aws-pv': server.url(PV_PAGE) } }),
+    onSkippedRows: (family, rows) => skipped.push([family, rows.length]),
+  });
+
+  const changelog = await source.getChangelog('aws-pv', '9.0.1');
+
+  expect(changelog.origin).toBe('live');
+  expect(skipped).toEqual([['aws-pv', expect.any(Number)]]);
 });

@@ -1,4 +1,4 @@
-import type { Changelog, ChangelogSource } from '../core/changelog.js';
+import type { Changelog, ChangelogSource, SkippedRow } from '../core/changelog.js';
 import { parseHistoryPage } from '../core/changelog-page.js';
 import { snapshotChangelog } from '../core/changelog-snapshot.js';
 import type { DriverFamily } from '../core/driver-family.js';
@@ -24,6 +24,8 @@ export interface ChangelogSourceOptions {
   readonly now?: () => number;
   /** Told why the snapshot was used instead of the live page ("fetch-failed: timeout", "version-not-listed", ...). */
   readonly onFallback?: (family: DriverFamily, reason: string) => void;
+  /** Told about rows of a live page the reader could not use (the rest of the page is still used). */
+  readonly onSkippedRows?: (family: DriverFamily, skipped: readonly SkippedRow[]) => void;
 }
 
 const DEFAULT_TTL_MS = 15 * 60 * 1000;
@@ -54,13 +56,17 @@ export function createChangelogSource(options: ChangelogSourceOptions): Changelo
     recheckAfterMs = DEFAULT_FAILURE_TTL_MS,
     now = Date.now,
     onFallback = () => undefined,
+    onSkippedRows = () => undefined,
   } = options;
   const cache = new Map<DriverFamily, CacheEntry>();
 
   const readLive = (family: DriverFamily): Promise<LiveRead> => {
     const cached = cache.get(family);
     if (cached !== undefined && now() < cached.expiresAt) return cached.read;
-    const entry: CacheEntry = { read: readPage(family, fetchPage, now), expiresAt: Number.POSITIVE_INFINITY };
+    const entry: CacheEntry = {
+      read: readPage(family, fetchPage, now, onSkippedRows),
+      expiresAt: Number.POSITIVE_INFINITY,
+    };
     cache.set(family, entry);
     // readPage never rejects, so this bookkeeping cannot leave an unhandled rejection behind.
     void entry.read.then((result) => {
@@ -106,11 +112,13 @@ async function readPage(
   family: DriverFamily,
   fetchPage: (family: DriverFamily) => Promise<string>,
   now: () => number,
+  onSkippedRows: (family: DriverFamily, skipped: readonly SkippedRow[]) => void,
 ): Promise<LiveRead> {
   try {
     const html = await fetchPage(family);
     const asOf = new Date(now()).toISOString();
     const page = parseHistoryPage(html, family);
+    if (page.skipped.length > 0) onSkippedRows(family, page.skipped);
     if (page.entries.length === 0) return { ok: false, reason: 'page-unreadable: no entries' };
     return {
       ok: true,
