@@ -119,6 +119,9 @@ export interface RelayHarness {
 }
 
 export async function startRelayHarness(options: RelayHarnessOptions = {}): Promise<RelayHarness> {
+  const savedEnv = { ...process.env };
+  // The Lambda runtime is newer than the Node.js running the tests; the SDK's warning about that is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const channels = options.channels ?? HARNESS_CHANNELS;
   const secretValue = options.secretValue === undefined ? HARNESS_TOKEN : options.secretValue;
   const [slack, dynamo, secrets] = await Promise.all([
@@ -142,13 +145,15 @@ export async function startRelayHarness(options: RelayHarnessOptions = {}): Prom
       POWERTOOLS_LOG_LEVEL: 'INFO',
       AWS_LAMBDA_FUNCTION_NAME: HARNESS_FUNCTION_NAME,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      // Set by the runtime; without it Powertools never reports a cold start.
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       AWS_REGION: 'us-east-1',
       AWS_DEFAULT_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'AKIAHARNESSFAKEKEY00',
       AWS_SECRET_ACCESS_KEY: 'harness-fake-secret-access-key',
       AWS_SESSION_TOKEN: 'harness-fake-session-token',
       AWS_EC2_METADATA_DISABLED: 'true',
-      // The Lambda runtime is newer than the Node.js running the tests; the SDK's warning about that is noise here.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_CONFIG_FILE: join(__dirname, 'no-aws-config'),
       AWS_SHARED_CREDENTIALS_FILE: join(__dirname, 'no-aws-credentials'),
@@ -160,7 +165,6 @@ export async function startRelayHarness(options: RelayHarnessOptions = {}): Prom
     options.env ?? {},
   );
 
-  const savedEnv = { ...process.env };
   let envRestored = false;
   const restoreEnv = () => {
     if (envRestored) return;

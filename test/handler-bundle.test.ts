@@ -1,0 +1,177 @@
+/**
+ * The deployed artifact, end to end: lambda/handler.ts bundled with the stack's own esbuild settings
+ * (lib/relay-bundling.ts), then invoked in a fresh Node process per invocation, as a Lambda container would run it,
+ * against the local stand-ins. Only the delivery table carries state from one invocation to the next.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { createChangelogSource } from '../lambda/adapters/changelog-source.js';
+import { alertsForEvent, renderAlert } from '../lambda/relay.js';
+import { RELAY_NODE_OPTIONS, relayEsbuildOptions } from '../lib/relay-bundling.js';
+import { loadEvent } from './support/events.js';
+import { HARNESS_TOKEN, type RelayHarness, startRelayHarness } from './support/relay-harness.js';
+import type { RecordedRequest } from './support/slack-stand-in.js';
+
+const REPO = join(__dirname, '..');
+const EVENTS = join(__dirname, 'fixtures', 'events');
+
+/**
+ * Runs in the child: imports the bundle and calls its handler once with a context like the runtime's, then exits
+ * at once (Lambda freezes the process there; open keep-alive sockets would otherwise keep Node running).
+ * Exit code 0: the handler resolved; 1: it threw.
+ */
+const RUNNER = `
+import { readFileSync } from 'node:fs';
+import { handler } from './index.mjs';
+
+const [eventFile, requestId] = process.argv.slice(2);
+const event = JSON.parse(readFileSync(eventFile, 'utf8'));
+const deadline = Date.now() + 60000;
+const context = {
+  callbackWaitsForEmptyEventLoop: true,
+  functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:' + process.env.AWS_LAMBDA_FUNCTION_NAME,
+  memoryLimitInMB: '256',
+  awsRequestId: requestId,
+  logGroupName: '/aws/lambda/' + process.env.AWS_LAMBDA_FUNCTION_NAME,
+  logStreamName: '2026/07/21/[$LATEST]bundle',
+  getRemainingTimeInMillis: () => deadline - Date.now(),
+};
+try {
+  await handler(event, context);
+  process.exit(0);
+} catch (error) {
+  console.error('handler threw:', error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
+`;
+
+interface RunResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let bundleDir: string;
+let relay: RelayHarness;
+
+beforeAll(async () => {
+  // Inside the repository, so the bundle's external @aws-sdk/* imports resolve from node_modules as the runtime's
+  // own copy would; .bench/ is git-ignored.
+  mkdirSync(join(REPO, '.bench'), { recursive: true });
+  bundleDir = mkdtempSync(join(REPO, '.bench', 'handler-bundle-'));
+  await build({ ...relayEsbuildOptions(join(REPO, 'lambda', 'handler.ts'), bundleDir), logLevel: 'silent' });
+  writeFileSync(join(bundleDir, 'run.mjs'), RUNNER);
+});
+
+afterAll(() => {
+  rmSync(bundleDir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  // No email topic: there is no SNS to publish to outside this process's stub.
+  relay = await startRelayHarness({ email: false });
+});
+
+afterEach(async () => {
+  await relay.close();
+});
+
+/** Asynchronous on purpose: the stand-ins answer from this process's event loop while the child runs. */
+function runBundle(requestId: string, eventFile = 'pv-8.6.1.json'): Promise<RunResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...relay.env, NODE_OPTIONS: RELAY_NODE_OPTIONS };
+  delete env.AWS_PROFILE;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(bundleDir, 'run.mjs'), join(EVENTS, eventFile), requestId], {
+      cwd: bundleDir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The Logger's JSON lines: INFO and WARN on stdout, ERROR on stderr. */
+function logEntries({ stdout, stderr }: RunResult): Array<Record<string, unknown>> {
+  return `${stdout}\n${stderr}`
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+function topLevel(messages: readonly RecordedRequest[]): RecordedRequest[] {
+  return messages.filter((message) => message.threadTs === undefined);
+}
+
+/** What the source posts for the fixture: the bundle must post exactly this. */
+async function expectedMainMessage() {
+  const alerts = await alertsForEvent(loadEvent('pv-8.6.1'), { changelogs: createChangelogSource({ live: false }) });
+  expect(alerts).toHaveLength(1);
+  return renderAlert(alerts[0] as (typeof alerts)[number]).slack.main;
+}
+
+describe('the bundled handler', () => {
+  it('posts the PV 8.6.1 alert to every channel, exactly as the source renders it', async () => {
+    // Prepare
+    const expected = await expectedMainMessage();
+
+    // Act
+    const run = await runBundle('bundle-first');
+
+    // Assess
+    expect({ code: run.code, errors: run.stderr }).toEqual({ code: 0, errors: '' });
+    for (const channel of relay.channels) {
+      const posted = topLevel(relay.slack.messages(channel));
+      expect(posted).toHaveLength(1);
+      expect(posted[0]?.text).toBe(expected.text);
+      expect(posted[0]?.blocks).toEqual(expected.blocks);
+      expect(JSON.stringify(posted[0]?.blocks)).toMatch(/AWS PV\b[^"]*\b8\.6\.1\b/);
+    }
+    const relayed = logEntries(run).find((entry) => entry.message === 'Relayed');
+    expect(relayed).toMatchObject({ level: 'INFO', cold_start: true, function_request_id: 'bundle-first' });
+    expect(`${run.stdout}${run.stderr}`).not.toContain(HARNESS_TOKEN);
+  });
+
+  it('posts nothing new when a second container gets the same event', async () => {
+    // Prepare
+    const first = await runBundle('bundle-first');
+    expect(first.code).toBe(0);
+    const postedBefore = relay.slack.messages().length;
+
+    // Act
+    const second = await runBundle('bundle-redelivery');
+
+    // Assess
+    expect({ code: second.code, errors: second.stderr }).toEqual({ code: 0, errors: '' });
+    expect(relay.slack.messages()).toHaveLength(postedBefore);
+    for (const channel of relay.channels) expect(topLevel(relay.slack.messages(channel))).toHaveLength(1);
+  });
+
+  it('fails on an invalid event with a logged stack trace that points into the TypeScript sources', async () => {
+    // Act
+    const run = await runBundle('bundle-invalid', 'malformed-no-records.json');
+
+    // Assess: the failure Lambda retries, and a stack a person can follow (the stack's NODE_OPTIONS and source map).
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('handler threw: invalid SNS event: Records: expected at least one record');
+    const failure = logEntries(run).find((entry) => entry.level === 'ERROR') as { error?: { stack?: string } };
+    expect(failure?.error?.stack).toContain(join(REPO, 'lambda', 'core', 'sns-event.ts'));
+    expect(relay.slack.requests).toHaveLength(0);
+  });
+});
