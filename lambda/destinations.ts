@@ -1,8 +1,9 @@
-import type { WebClient } from '@slack/web-api';
+import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import { createSlackClient, type LogSink } from './adapters/slack-client.js';
 import { slackDestination } from './adapters/slack-destination.js';
 import { readSlackToken } from './adapters/slack-token.js';
 import type { RelayConfig } from './config.js';
+import { RelayError } from './core/errors.js';
 import type { Destination } from './delivery.js';
 
 export interface DestinationOptions {
@@ -11,6 +12,9 @@ export interface DestinationOptions {
   /** Reads the Slack bot token. @default readSlackToken(config.slackTokenSecretId) from Secrets Manager */
   readonly slackToken?: () => Promise<string>;
 }
+
+/** Slack's answers that mean the token itself is bad: fixing them means storing a new token in the secret. */
+const TOKEN_REFUSALS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
 
 /**
  * One destination per configured Slack channel, plus the email topic.
@@ -26,11 +30,24 @@ export function createDestinations(
   const destinations: Destination[] = [];
   const { slackTokenSecretId, emailTopicArn } = config;
   if (config.slackChannels.length > 0) {
+    // After Slack refuses the token, the next read skips the cache: the fix is a new token in the secret, and
+    // Lambda's retries (one and two minutes later) would otherwise reuse the refused one until the cache expires,
+    // sending the event to the dead-letter queue although the token was already replaced.
+    // Channels are served concurrently, so they share that one fresh read rather than one of them taking it and
+    // the others still getting the refused token from the cache.
+    let tokenRefused = false;
+    let freshRead: Promise<string> | undefined;
     const readToken =
       options.slackToken ??
       (() => {
         if (slackTokenSecretId === null) throw new Error('slack channels configured without a token secret');
-        return readSlackToken(slackTokenSecretId);
+        if (tokenRefused) {
+          tokenRefused = false;
+          freshRead = readSlackToken(slackTokenSecretId, { forceFetch: true }).finally(() => {
+            freshRead = undefined;
+          });
+        }
+        return freshRead ?? readSlackToken(slackTokenSecretId);
       });
     const slackClient = cachedByToken(readToken, (token) =>
       createSlackClient(token, {
@@ -42,7 +59,18 @@ export function createDestinations(
       const id = `slack:${channel}`;
       destinations.push({
         id,
-        send: async (alert) => slackDestination(await slackClient(), channel).send(alert),
+        send: async (alert) => {
+          try {
+            return await slackDestination(
+              await slackClient(),
+              channel,
+              options.logger ? { log: options.logger } : {},
+            ).send(alert);
+          } catch (error) {
+            if (isTokenRefusal(error)) tokenRefused = true;
+            throw error;
+          }
+        },
       });
     }
   }
@@ -78,4 +106,12 @@ function cachedByToken(readToken: () => Promise<string>, create: (token: string)
     if (current?.token !== token) current = { token, client: create(token) };
     return current.client;
   };
+}
+
+function isTokenRefusal(error: unknown): boolean {
+  return (
+    error instanceof RelayError &&
+    error.cause instanceof WebAPIPlatformError &&
+    TOKEN_REFUSALS.has(error.cause.data.error)
+  );
 }

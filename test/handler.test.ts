@@ -2,9 +2,10 @@
  * The Lambda handler end to end, in process: the real handler module with its real Slack WebClient, DynamoDB
  * delivery store and Secrets Manager token read, against local stand-ins (see test/support/relay-harness.ts).
  */
-import { eventText, loadEvent } from './support/events.js';
+import { eventText, loadEvent, snsEvent } from './support/events.js';
 import {
   HARNESS_TOKEN,
+  HARNESS_TOKEN_SECRET_NAME,
   type RelayHarness,
   type RelayHarnessOptions,
   startRelayHarness,
@@ -202,6 +203,37 @@ describe('the Lambda handler', () => {
     expect(parts.logs.lines.length).toBeGreaterThan(0);
     expect(parts.logs.text()).not.toContain(HARNESS_TOKEN);
     expect(errorChainText(error)).not.toContain(HARNESS_TOKEN);
+  });
+
+  it('reads the token secret again after Slack refused the token, so the retry after a rotation delivers', async () => {
+    // Prepare: the secret holds a revoked token; a person stores the new one after the first attempt failed.
+    const { slack, secrets, ...parts } = await harness({ secretValue: 'xoxb-1111-2222-REVOKEDTOKEN', email: false });
+    await expect(parts.invoke(loadEvent('pv-8.6.1'), { requestId: 'rotation' })).rejects.toThrow('invalid_auth');
+    secrets.put(HARNESS_TOKEN_SECRET_NAME, HARNESS_TOKEN);
+
+    // Act: Lambda's retry, a minute later, lands in the same warm container.
+    await parts.invoke(loadEvent('pv-8.6.1'), { requestId: 'rotation' });
+
+    // Assess
+    for (const channel of [FIRST, SECOND]) expect(topLevel(slack.messages(channel))).toHaveLength(1);
+  });
+
+  it('logs a thread reply Slack refused as a structured warning, and the alert still counts as delivered', async () => {
+    // Prepare: a notification long enough that its full text goes in a thread reply, which Slack refuses.
+    const { slack, ...parts } = await harness({ channels: [FIRST], email: false });
+    const paragraph = 'The download location moves to new storage; installs retry automatically. ';
+    const event = snsEvent({ subject: 'Storage move', message: paragraph.repeat(100) });
+    slack.script(answers.slackError('invalid_blocks'), { threadReply: true });
+
+    // Act
+    await parts.invoke(event);
+
+    // Assess
+    expect(topLevel(slack.messages(FIRST))).toHaveLength(1);
+    expect(slack.requests.filter((request) => request.threadTs !== undefined).length).toBeGreaterThan(0);
+    const warnings = parts.logs.entries.filter((entry) => entry.level === 'WARN');
+    expect(warnings.map((entry) => entry.message)).toContainEqual(expect.stringMatching(/thread reply 1 of/));
+    expect(parts.logs.lines.filter((line) => line.startsWith('console.'))).toEqual([]);
   });
 
   it('counts each delivery in the Delivered metric', async () => {
