@@ -131,6 +131,21 @@ describe('the Lambda handler', () => {
     expect(logged.map((entry) => entry.error)).toEqual([expect.stringMatching(/channel_not_found\. Check that/)]);
   });
 
+  it('fails the invocation naming the topic and the AWS error when SNS refuses the email, after Slack got the alert', async () => {
+    // Prepare
+    const { slack, ...parts } = await harness();
+    parts.failEmail('AuthorizationErrorException');
+
+    // Act
+    const error = await failureOf(parts.invoke(loadEvent('pv-8.6.1')));
+
+    // Assess
+    expect(error.message).toContain(`email:${parts.emailTopicArn}`);
+    expect(error.message).toContain('AuthorizationErrorException');
+    for (const channel of [FIRST, SECOND]) expect(topLevel(slack.messages(channel))).toHaveLength(1);
+    expect(parts.emails()).toHaveLength(0);
+  });
+
   it.each([
     ['an event without records', loadEvent('malformed-no-records')],
     ['a record whose message is not text', loadEvent('malformed-message-not-string')],
