@@ -30,6 +30,7 @@ import { loadEvent, snsEvent } from './support/events.js';
 import { fixturePage, type PageRoute, type PageServer, startPageServer } from './support/page-server.js';
 import {
   HARNESS_TOKEN,
+  HARNESS_TOKEN_SECRET_NAME,
   type RelayHarness,
   type RelayHarnessOptions,
   startRelayHarness,
@@ -282,12 +283,26 @@ describe('faults: the real handler against Slack, DynamoDB and Secrets Manager s
     expect(String((verdict.run.errors[2] as Error).message)).toMatch(/invalid_auth/);
   });
 
+  test('a revoked token replaced in the secret before Lambda retries: the retry posts once with the new token', async () => {
+    const parts = await harness({ secretValue: 'xoxb-revoked-token-0000' });
+
+    const verdict = await faultCase('Slack token revoked, rotated before the retry', parts, pvEvent(), {
+      beforeRetry: () => {
+        parts.secrets.put(HARNESS_TOKEN_SECRET_NAME, HARNESS_TOKEN);
+      },
+    });
+
+    expect(String((verdict.run.errors[0] as Error).message)).toMatch(/invalid_auth/);
+    expect(verdict).toMatchObject({ lost: 0, duplicated: 0, run: { invocations: 2, deadLettered: false } });
+    expect(verdict.servedOnce).toHaveLength(3);
+  });
+
   test('the token secret missing: Slack fails loudly on every attempt, the email goes once, and a replay after creating it posts once', async () => {
     const parts = await harness({ secretValue: null });
 
     const verdict = await faultCase('token secret missing, then created and replayed', parts, pvEvent(), {
       fixThenReplay: () => {
-        parts.secrets.put('ec2-driver-relay/slack-bot-token', HARNESS_TOKEN);
+        parts.secrets.put(HARNESS_TOKEN_SECRET_NAME, HARNESS_TOKEN);
       },
     });
 
