@@ -1,6 +1,5 @@
+import { snapshotChangelog } from '../core/bundled-snapshot.js';
 import type { Changelog, ChangelogSource, SkippedRow } from '../core/changelog.js';
-import { parseHistoryPage } from '../core/changelog-page.js';
-import { snapshotChangelog } from '../core/changelog-snapshot.js';
 import type { DriverFamily } from '../core/driver-family.js';
 import { RelayError } from '../core/errors.js';
 import { sameVersion } from '../core/version.js';
@@ -117,6 +116,9 @@ async function readPage(
   try {
     const html = await fetchPage(family);
     const asOf = new Date(now()).toISOString();
+    // Loaded on first use: the parser and its entity tables are a fifth of the bundle, and a cold start that reads
+    // the snapshot only never needs them.
+    const { parseHistoryPage } = await import('../core/changelog-page.js');
     const page = parseHistoryPage(html, family);
     if (page.skipped.length > 0) onSkippedRows(family, page.skipped);
     if (page.entries.length === 0) return { ok: false, reason: 'page-unreadable: no entries' };

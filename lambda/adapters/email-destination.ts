@@ -1,4 +1,4 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { RelayError } from '../core/errors.js';
 import type { DeliveryReceipt, Destination } from '../delivery.js';
 
@@ -21,6 +21,9 @@ export async function publishEmail(
   topicArn: string,
   { subject, body }: EmailPayload,
 ): Promise<{ messageId: string | undefined }> {
+  // Imported here, not at the top: esbuild hoists a static import of an external package to the top of the
+  // bundle, which would load the SNS client on every cold start, Slack-only ones included.
+  const { PublishCommand } = await import('@aws-sdk/client-sns');
   try {
     const published = await sns.send(
       new PublishCommand({ TopicArn: topicArn, Subject: fitSubject(subject), Message: body }),

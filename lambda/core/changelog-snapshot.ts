@@ -1,23 +1,18 @@
 /**
- * The changelogs bundled with the Lambda, used when a live history page cannot be read. The JSON beside this
- * file is buildSnapshot() over the four history pages; `driver-relay update-changelog` rewrites it.
+ * Builds the changelogs bundled with the Lambda, used when a live history page cannot be read: the JSON beside this
+ * file is buildSnapshot() over the four history pages, and `driver-relay update-changelog` rewrites it. Reading the
+ * bundled copy is bundled-snapshot.ts, re-exported here.
  */
-import type { Changelog, ChangelogEntry, WindowsServerRow } from './changelog.js';
+import type { SnapshotFamily, SnapshotFile } from './bundled-snapshot.js';
 import { parseHistoryPage } from './changelog-page.js';
-import snapshotJson from './changelog-snapshot.json';
 import { DRIVER_FAMILIES, type DriverFamily } from './driver-family.js';
 
-export interface SnapshotFamily {
-  readonly entries: readonly ChangelogEntry[];
-  readonly windowsServerTable: readonly WindowsServerRow[];
-}
-
-/** The shape of changelog-snapshot.json. */
-export interface SnapshotFile {
-  /** ISO date (YYYY-MM-DD) the pages were read. */
-  readonly asOf: string;
-  readonly families: Readonly<Record<DriverFamily, SnapshotFamily>>;
-}
+export {
+  SNAPSHOT_AS_OF,
+  type SnapshotFamily,
+  type SnapshotFile,
+  snapshotChangelog,
+} from './bundled-snapshot.js';
 
 /** Reads the four history pages into a snapshot; throws RelayError('page-unreadable') as parseHistoryPage does. */
 export function buildSnapshot(pages: Readonly<Record<DriverFamily, string>>, asOf: string): SnapshotFile {
@@ -40,14 +35,4 @@ export function serializeSnapshot(snapshot: SnapshotFile): string {
     return `${JSON.stringify(family)}:{"entries":[\n${lines}\n],"windowsServerTable":${JSON.stringify(windowsServerTable)}}`;
   });
   return `{"asOf":${JSON.stringify(snapshot.asOf)},"families":{\n${families.join(',\n')}\n}}\n`;
-}
-
-const SNAPSHOT: SnapshotFile = snapshotJson;
-
-export const SNAPSHOT_AS_OF: string = SNAPSHOT.asOf;
-
-/** The bundled changelog of one family. */
-export function snapshotChangelog(family: DriverFamily): Changelog {
-  const { entries, windowsServerTable } = SNAPSHOT.families[family];
-  return { family, entries, windowsServerTable, origin: 'snapshot', asOf: SNAPSHOT_AS_OF };
 }
