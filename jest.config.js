@@ -13,4 +13,7 @@ module.exports = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
+  // The reliability suite (faults, fuzz, scope) tallies what it tried; the teardown prints the whole-run figures.
+  globalSetup: '<rootDir>/test/support/reliability-setup.ts',
+  globalTeardown: '<rootDir>/test/support/reliability-teardown.ts',
 };
