@@ -5,6 +5,7 @@
  * Each builder takes overrides so a test can change only what it is about.
  */
 import type { Alert, WindowsServerGuidance } from '../../lambda/core/alert.js';
+import { unknownAlert } from '../../lambda/core/enrich.js';
 
 const PV_HISTORY = 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/xen-drivers-overview.html';
 const ENA_HISTORY = 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ena-driver-releases-windows.html';
@@ -225,33 +226,15 @@ export function nvmeAlert(overrides: Partial<Alert> = {}): Alert {
 
 /** A notification the relay could not attribute to a driver family, carrying its original text. */
 export function unrecognisedAlert(overrides: Partial<Alert> = {}): Alert {
-  return {
+  const alert = unknownAlert({
     messageId: 'c83c6837-707d-5cb0-a737-3afca0539aa2',
-    index: 0,
-    family: 'unknown',
-    familyName: 'Unrecognised notification',
-    version: null,
-    releaseDate: null,
-    details: [],
-    notesPublished: false,
-    previous: null,
-    newerKnown: null,
-    notices: ['The relay could not tell which driver this notification is about, so it is forwarded as it came.'],
-    windowsServer: [],
-    caveats: [],
-    install: { ssmPackage: null, ssmCommand: null, downloadUrl: null, notes: [] },
-    verifyCommand: null,
-    downloadUrl: null,
-    ssmPackage: null,
-    sourceUrl: null,
-    changelog: null,
-    original: {
-      subject: 'New EC2 Windows drivers now available',
-      message:
-        'New versions of the Amazon EC2 Windows drivers have been released.\n\nSee the version history pages in the Amazon EC2 User Guide for details.\n\nRegards,\nAmazon EC2 for Windows Team',
-    },
-    ...overrides,
-  };
+    topicArn: 'arn:aws:sns:us-east-1:801119661308:ec2-windows-drivers',
+    timestamp: '2026-07-21T17:42:09.311Z',
+    subject: 'New EC2 Windows drivers now available',
+    message:
+      'New versions of the Amazon EC2 Windows drivers have been released.\n\nSee the version history pages in the Amazon EC2 User Guide for details.\n\nRegards,\nAmazon EC2 for Windows Team',
+  });
+  return { ...alert, ...overrides };
 }
 
 /** Real ENA detail lines, with their group labels, from the 2.6.0 to 2.11.0 rows. */
