@@ -1,0 +1,172 @@
+/**
+ * `npm run bench [-- --quick] [-- --runs=15]`: one line per figure with its target and PASS/MISS.
+ *
+ * Exits 0 when every figure was measured, met or not (a MISS is a finding, not a failure); exits 1 only when the
+ * benchmark itself broke (a build error, a child process that failed, a stand-in that saw no message).
+ * --quick skips the `npm test` run (the slowest figure); --runs=N sets the cold-start rounds; --cpu-prof profiles them.
+ */
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { buildRelayBundle } from './bundle-size.js';
+import { measureColdStart, spread } from './cold-start.js';
+import { timeCommand } from './command-time.js';
+import { type Figure, formatFigure } from './figure.js';
+import { measurePageParse } from './page-parse.js';
+import { median, ms } from './stats.js';
+import { measureWarmAlert } from './warm-alert.js';
+
+const KIB = 1024;
+const TARGET = {
+  bundleKiB: 150,
+  coldStartExtraMs: 80,
+  warmAlertMs: 0.5,
+  pageParseMs: 10,
+  testMs: 120_000,
+};
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+/** --cpu-prof: write a CPU profile of every measured cold-start child to .bench/profiles (figures then run slow). */
+const cpuProf = args.includes('--cpu-prof');
+const runs = Number(args.find((arg) => arg.startsWith('--runs='))?.slice('--runs='.length) ?? 15);
+const repo = join(__dirname, '..');
+const kib = (bytes: number) => `${(bytes / KIB).toFixed(1)} KiB`;
+
+async function bundleFigure(): Promise<{ figure: Figure; path: string }> {
+  const bundle = await buildRelayBundle(join(repo, '.bench', 'bundle'));
+  return {
+    path: bundle.path,
+    figure: {
+      name: 'Bundle size (index.mjs, minified)',
+      value: kib(bundle.bytes),
+      target: `<= ${TARGET.bundleKiB} KiB`,
+      pass: bundle.bytes <= TARGET.bundleKiB * KIB,
+      details: [
+        `${bundle.bytes} bytes; loaded at cold start from the runtime: ${bundle.eagerExternals.join(', ') || 'none'}`,
+        ...bundle.contributors.slice(0, 10).map(({ name, bytes }) => `${kib(bytes).padStart(10)}  ${name}`),
+      ],
+    },
+  };
+}
+
+async function coldStartFigures(bundlePath: string): Promise<Figure[]> {
+  const result = await measureColdStart({
+    bundlePath,
+    runs,
+    nodeArgs: cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(repo, '.bench', 'profiles')}`] : [],
+  });
+  if (result.slackMessages !== runs + 1) {
+    throw new Error(
+      `expected ${runs + 1} Slack messages from the handle runs, the stand-in got ${result.slackMessages}`,
+    );
+  }
+  const handleExtra = median(result.handleExtraMs);
+  const loadExtra = median(result.loadExtraMs);
+  return [
+    {
+      name: 'Cold start, one event end to end',
+      value: `+${ms(handleExtra)}`,
+      target: `<= ${TARGET.coldStartExtraMs} ms extra`,
+      pass: handleExtra <= TARGET.coldStartExtraMs,
+      details: [
+        `median extra over a fresh node doing nothing, ${runs} interleaved rounds; extra ${spread(result.handleExtraMs)}`,
+        `wall: nothing ${ms(median(result.wallMs.nothing))}, handle ${ms(median(result.wallMs.handle))} ` +
+          `(token read ${result.secretReads}x from the Secrets Manager stand-in, Slack stand-in, dynalite)`,
+        `CPU time extra (steadier on a busy machine): ${spread(result.handleExtraCpuMs)}`,
+      ],
+    },
+    {
+      name: 'Cold start, module load alone',
+      value: `+${ms(loadExtra)}`,
+      target: null,
+      pass: null,
+      details: [
+        `import of index.mjs only; extra ${spread(result.loadExtraMs)}`,
+        `CPU time extra: ${spread(result.loadExtraCpuMs)}`,
+      ],
+    },
+  ];
+}
+
+async function warmAlertFigure(): Promise<Figure> {
+  const { perAlertMs, alerts } = await measureWarmAlert(1000);
+  const value = median(perAlertMs);
+  return {
+    name: 'Warm cost per alert',
+    value: ms(value, 3),
+    target: `<= ${TARGET.warmAlertMs} ms`,
+    pass: value <= TARGET.warmAlertMs,
+    details: [`parse + enrich (snapshot) + render Slack and email; 1,000 events, ${alerts} alerts, median per alert`],
+  };
+}
+
+function pageParseFigure(): Figure {
+  const { firstMs, samplesMs, entries, pageBytes } = measurePageParse(200);
+  const value = median(samplesMs);
+  return {
+    name: 'Parse PV history page',
+    value: ms(value, 2),
+    target: `<= ${TARGET.pageParseMs} ms`,
+    pass: value <= TARGET.pageParseMs,
+    details: [`${(pageBytes / KIB).toFixed(1)} KiB, ${entries} entries; median of 200, first parse ${ms(firstMs, 2)}`],
+  };
+}
+
+async function testFigure(): Promise<Figure> {
+  if (quick) {
+    return { name: 'npm test wall time', value: 'skipped', target: '< 2 min', pass: null, details: ['--quick'] };
+  }
+  const { ms: took, exitCode, tail } = await timeCommand('npm', ['test']);
+  return {
+    name: 'npm test wall time',
+    value: `${(took / 1000).toFixed(1)} s`,
+    target: '< 2 min',
+    pass: took < TARGET.testMs && exitCode === 0,
+    details: exitCode === 0 ? ['tsc + biome ci + jest'] : [`npm test exited with ${exitCode}:`, ...tail.split('\n')],
+  };
+}
+
+async function synthFigure(): Promise<Figure> {
+  const {
+    ms: took,
+    exitCode,
+    tail,
+  } = await timeCommand(
+    'npx',
+    ['cdk', 'synth', '--no-notices', '-c', 'slackChannels=C0123456789', '-q', '-o', join('.bench', 'cdk.out')],
+    { CDK_DISABLE_CLI_TELEMETRY: 'true' },
+  );
+  if (exitCode !== 0) throw new Error(`cdk synth exited with ${exitCode}:\n${tail}`);
+  return { name: 'cdk synth', value: `${(took / 1000).toFixed(1)} s`, target: null, pass: null };
+}
+
+async function main(): Promise<void> {
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  console.log(`ec2-driver-relay bench: node ${process.version}, ${cpus().length} cores, ${cpu}`);
+  let broken = false;
+  const show = async (measure: () => Figure | Figure[] | Promise<Figure | Figure[]>) => {
+    try {
+      for (const figure of [await measure()].flat()) console.log(formatFigure(figure));
+    } catch (error) {
+      broken = true;
+      console.error(`bench broke: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  };
+  let bundlePath: string | null = null;
+  await show(async () => {
+    const { figure, path } = await bundleFigure();
+    bundlePath = path;
+    return figure;
+  });
+  if (bundlePath !== null) {
+    const path: string = bundlePath;
+    await show(() => coldStartFigures(path));
+  }
+  await show(warmAlertFigure);
+  await show(pageParseFigure);
+  await show(testFigure);
+  await show(synthFigure);
+  process.exitCode = broken ? 1 : 0;
+}
+
+void main();
