@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { relayEsbuildOptions } from '../lib/relay-bundling.js';
+import { RELAY_BUNDLE_FILE, relayEsbuildOptions } from '../lib/relay-bundling.js';
 
 export interface Contributor {
   /** An npm package name, the changelog snapshot, or the relay's own code. */
@@ -10,7 +10,7 @@ export interface Contributor {
 }
 
 export interface RelayBundle {
-  /** The built index.mjs, inside the repository so it resolves the AWS SDK from node_modules as Lambda's runtime would. */
+  /** The built bundle, inside the repository so it resolves the AWS SDK from node_modules as Lambda's runtime would. */
   readonly path: string;
   readonly bytes: number;
   /** Largest first. */
@@ -28,14 +28,18 @@ export async function buildRelayBundle(outdir: string): Promise<RelayBundle> {
     metafile: true,
     logLevel: 'warning',
   });
-  const [, output] = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith('.mjs')) ?? [];
-  if (!output) throw new Error('esbuild produced no .mjs output');
+  const [, output] = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith(RELAY_BUNDLE_FILE)) ?? [];
+  if (!output) throw new Error(`esbuild produced no ${RELAY_BUNDLE_FILE}`);
   return {
-    path: join(outdir, 'index.mjs'),
+    path: join(outdir, RELAY_BUNDLE_FILE),
     bytes: output.bytes,
     contributors: contributorsOf(output),
     eagerExternals: [
-      ...new Set(output.imports.filter((i) => i.external && i.kind === 'import-statement').map((i) => i.path)),
+      ...new Set(
+        output.imports
+          .filter((i) => i.external && (i.kind === 'import-statement' || i.kind === 'require-call'))
+          .map((i) => i.path),
+      ),
     ],
   };
 }

@@ -7,7 +7,7 @@ import { startSlackStandIn } from '../test/support/slack-stand-in.js';
 import { median, quantile } from './stats.js';
 
 /**
- * What a fresh process does: nothing; import the bundle; or import it and handle one event end to end.
+ * What a fresh process does: nothing; load the bundle; or load it and handle one event end to end.
  * The same script serves all three, so the difference between them is the bundle's cost and nothing else.
  */
 export type ColdStartMode = 'nothing' | 'load' | 'handle';
@@ -23,8 +23,9 @@ const CHILD = `
 const mode = process.env.BENCH_MODE;
 const { writeSync } = await import('node:fs');
 if (mode !== 'nothing') {
-  const { pathToFileURL } = await import('node:url');
-  const { handler } = await import(pathToFileURL(process.env.BENCH_BUNDLE).href);
+  // The bundle is CommonJS: load it with require, as the Lambda runtime loads a CommonJS handler.
+  const { createRequire } = await import('node:module');
+  const { handler } = createRequire(process.env.BENCH_BUNDLE)(process.env.BENCH_BUNDLE);
   if (mode === 'handle') {
     const { readFileSync } = await import('node:fs');
     const { randomUUID } = await import('node:crypto');

@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { createChangelogSource } from './adapters/changelog-source.js';
 import { createDeliveryStore } from './adapters/delivery-store.js';
-import { dynamodb } from './adapters/dynamodb-sdk.js';
 import { readConfig } from './config.js';
 import { createDestinations } from './destinations.js';
 import { relayEvent } from './relay.js';
@@ -24,7 +24,7 @@ const changelogs = createChangelogSource({
     logger.warn('Skipped history page rows the reader could not use', { family, skipped });
   },
 });
-const store = createDeliveryStore({ client: new dynamodb.DynamoDBClient({}), tableName: config.deliveryTableName });
+const store = createDeliveryStore({ client: new DynamoDBClient({}), tableName: config.deliveryTableName });
 const destinations = createDestinations(config, { logger });
 
 /**

@@ -43,18 +43,18 @@ describe('npx cdk synth', () => {
       }),
     );
 
-    // One minified ES module with its source map; the AWS SDK is left to the Lambda runtime.
+    // One minified CommonJS bundle with its source map; the AWS SDK is left to the Lambda runtime.
     const relay = resources.find(
       (resource) =>
         resource.Type === 'AWS::Lambda::Function' &&
         (resource.Properties as { Handler: string }).Handler === 'index.handler',
     ) as { Properties: { Code: { S3Key: string } } } | undefined;
     const assetDir = join(outdir, `asset.${relay?.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
-    expect((await readdir(assetDir)).sort()).toEqual(['index.mjs', 'index.mjs.map']);
-    const bundle = await readFile(join(assetDir, 'index.mjs'), 'utf8');
-    expect(bundle).toMatch(/from\s*"@aws-sdk\/client-[a-z-]+"/);
-    expect(bundle).toMatch(/as handler\s*\}/);
-    expect(bundle).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+    expect((await readdir(assetDir)).sort()).toEqual(['index.js', 'index.js.map']);
+    const bundle = await readFile(join(assetDir, 'index.js'), 'utf8');
+    expect(bundle).toMatch(/require\("@aws-sdk\/client-[a-z-]+"\)/);
+    expect(bundle).toMatch(/handler:\s*\(\)\s*=>/);
+    expect(bundle).toMatch(/\/\/# sourceMappingURL=index\.js\.map\s*$/);
   }, 120_000);
 
   it('refuses a channel name with a message naming the context key, without a stack trace', async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { createChangelogSource } from '../lambda/adapters/changelog-source.js';
 import { alertsForEvent, renderAlert } from '../lambda/relay.js';
-import { RELAY_NODE_OPTIONS, relayEsbuildOptions } from '../lib/relay-bundling.js';
+import { RELAY_BUNDLE_FILE, RELAY_NODE_OPTIONS, relayEsbuildOptions } from '../lib/relay-bundling.js';
 import { loadEvent } from './support/events.js';
 import { HARNESS_TOKEN, type RelayHarness, startRelayHarness } from './support/relay-harness.js';
 import type { RecordedRequest } from './support/slack-stand-in.js';
@@ -24,7 +24,9 @@ const EVENTS = join(__dirname, 'fixtures', 'events');
  */
 const RUNNER = `
 import { readFileSync } from 'node:fs';
-import { handler } from './index.mjs';
+import { createRequire } from 'node:module';
+
+const { handler } = createRequire(import.meta.url)('./${RELAY_BUNDLE_FILE}');
 
 const [eventFile, requestId] = process.argv.slice(2);
 const event = JSON.parse(readFileSync(eventFile, 'utf8'));

@@ -1,9 +1,12 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { RelayError } from '../core/errors.js';
-import { dynamodb } from './dynamodb-sdk.js';
-
-const { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } =
-  dynamodb;
 
 /**
  * - claimed: this invocation may send now.
