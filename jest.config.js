@@ -16,4 +16,5 @@ module.exports = {
   // The reliability suite (faults, fuzz, scope) tallies what it tried; the teardown prints the whole-run figures.
   globalSetup: '<rootDir>/test/support/reliability-setup.ts',
   globalTeardown: '<rootDir>/test/support/reliability-teardown.ts',
+  reporters: ['default', '<rootDir>/test/support/closing-line-reporter.js'],
 };
