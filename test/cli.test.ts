@@ -192,6 +192,35 @@ describe('driver-relay send', () => {
   });
 });
 
+describe('driver-relay demo (npm start)', () => {
+  it('shows the sample alert as text, a Block Kit Builder link and an email, and sends nothing', async () => {
+    const { code, stdout } = await run(['demo']);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('AWS PV driver 8.6.1 released');
+    const link = /https:\/\/app\.slack\.com\/block-kit-builder#(\S+)/.exec(stdout);
+    const { blocks } = JSON.parse(decodeURIComponent(link?.[1] ?? '{}'));
+    expect(blocks[0]).toMatchObject({ type: 'header', text: { text: 'AWS PV driver 8.6.1 released' } });
+    expect(stdout).toMatch(/As email \(subject: .*AWS PV 8\.6\.1/);
+    expect(stdout).toContain('Nothing was sent');
+  });
+
+  it('posts the sample to Slack when a token and channels are set', async () => {
+    const slack = await startSlackStandIn();
+    try {
+      const { code, stdout } = await run(['demo'], {
+        env: { SLACK_BOT_TOKEN: 'xoxb-demo-token', SLACK_CHANNELS: 'C0123456789', SLACK_API_URL: slack.apiUrl },
+      });
+
+      expect(code).toBe(0);
+      expect(slack.messages('C0123456789').filter((m) => m.threadTs === undefined)).toHaveLength(1);
+      expect(stdout).toMatch(/sent +AWS PV 8\.6\.1 -> slack:C0123456789/);
+    } finally {
+      await slack.close();
+    }
+  });
+});
+
 describe('the driver-relay command', () => {
   it('runs from the package bin', async () => {
     const { stdout } = await promisify(execFile)(
