@@ -187,6 +187,14 @@ describe('the main Slack message for AWS PV 8.6.1', () => {
 });
 
 describe('release notes and notices', () => {
+  it('reads the notes in the notification preview as sentences, with a separator only where one is missing', () => {
+    const alert = enaAlert({ notices: [], details: ['New features:', 'Adds A.', 'Adds B', 'Bug fixes:', 'Fixes C.'] });
+
+    const { main } = renderSlackMessages(alert);
+
+    expect(main.text).toContain('Adds A. Adds B; Fixes C.');
+  });
+
   test('notices come before what changed', () => {
     const { main } = renderSlackMessages(rolledBackEnaAlert());
     const sections = sectionTexts(main);

@@ -65,7 +65,9 @@ export function summary(alert: Alert): string {
       : (alert.notices[0] ??
         groupDetails(alert.details)
           .flatMap((group) => group.items)
-          .join('; '));
+          // Items are sentences as often as not: only those without closing punctuation need a separator.
+          .map((item, i, items) => (i < items.length - 1 && !/[.!?;:]$/.test(item) ? `${item};` : item))
+          .join(' '));
   return gist.trim() === '' ? releasePhrase(alert) : `${releasePhrase(alert)}: ${gist}`;
 }
 
