@@ -168,6 +168,10 @@ export class Ec2DriverRelayStack extends Stack {
       value: this.relayFunction.functionName,
       description: 'The relay function (driver-relay replay --function)',
     });
+    new CfnOutput(this, 'LogGroupName', {
+      value: this.relayFunction.logGroup.logGroupName,
+      description: "The function's logs (its own log group, not /aws/lambda/<FunctionName>)",
+    });
     new CfnOutput(this, 'SubscriptionDeadLetterQueueUrl', {
       value: this.subscriptionDeadLetters.queueUrl,
       description: 'Notifications SNS could not deliver to the function (driver-relay replay --queue-url)',
