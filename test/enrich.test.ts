@@ -148,6 +148,33 @@ describe('building alerts from a notification', () => {
     expect(alert?.notices.join(' ')).toContain('not on the version-history page yet (live copy');
   });
 
+  it('tells every Windows Server version not to install a rolled-back release, and offers no install', async () => {
+    const [alert] = await buildAlerts(notification(null, 'ENA driver 2.5.0 is available.'), sourceOf(ENA));
+
+    expect(alert?.windowsServer.map((g) => g.action)).toEqual(alert?.windowsServer.map(() => 'stay'));
+    expect(alert?.windowsServer[0]?.recommendation).toBe(
+      'Do not install ENA 2.5.0: AWS rolled it back. Keep the version you run.',
+    );
+    expect(alert?.install.ssmCommand).toBeNull();
+    expect(alert?.downloadUrl).toBeNull();
+    expect(alert?.install.notes.join(' ')).toContain('go back to ENA 2.4.0');
+  });
+
+  it('points "latest" Windows Server versions at the newest release when an older one is announced', async () => {
+    const [alert] = await buildAlerts(notification(null, 'AWS PV driver 8.3.5 is available.'), sourceOf(PV));
+
+    const guidance = Object.fromEntries(alert?.windowsServer.map((g) => [g.windowsServer, g]) ?? []);
+    expect(guidance['Windows Server 2022']?.recommendation).toBe(
+      'Install the newest AWS PV, 8.6.1 (runs the latest version; AWS PV 8.3.5 is older).',
+    );
+    expect(guidance['Windows Server 2012 R2']).toEqual({
+      windowsServer: 'Windows Server 2012 R2',
+      action: 'stay',
+      recommendation: 'Run AWS PV 8.4.3, the last version for it; AWS PV 8.3.5 is older.',
+    });
+    expect(guidance['Windows Server 2008 R2']?.action).toBe('install');
+  });
+
   it('puts a rolled-back release first in the notices', async () => {
     const [alert] = await buildAlerts(notification(null, 'ENA driver 2.5.0 is available.'), sourceOf(ENA));
 

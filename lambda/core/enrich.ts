@@ -42,8 +42,9 @@ export function enrich(
   const newerKnown = version !== null && newest && compareVersions(newest.version, version) > 0 ? newest : undefined;
   const details = entry?.details ?? [];
 
+  const rolledBack = details.some((line) => ROLLED_BACK.test(line));
   const notices: string[] = [];
-  if (details.some((line) => ROLLED_BACK.test(line))) {
+  if (rolledBack) {
     notices.push(`AWS rolled back ${info.name} ${version}: do not install it. See the release notes below.`);
   }
   if (version === null) {
@@ -61,7 +62,12 @@ export function enrich(
     );
   }
 
-  const downloadUrl = version === null ? info.latestDownloadUrl : (entry?.packageUrl ?? info.downloadUrl(version));
+  // AWS withdraws a rolled-back package: offering its download or an install command would undo the rollback.
+  const downloadUrl = rolledBack
+    ? null
+    : version === null
+      ? info.latestDownloadUrl
+      : (entry?.packageUrl ?? info.downloadUrl(version));
 
   return {
     messageId: notification.messageId,
@@ -75,9 +81,13 @@ export function enrich(
     previous: ref(previous),
     newerKnown: ref(newerKnown),
     notices,
-    windowsServer: guidanceFor(family, rulesFor(family, changelog.windowsServerTable), version),
+    windowsServer: guidanceFor(family, rulesFor(family, changelog.windowsServerTable), {
+      version,
+      newer: newerKnown?.version ?? null,
+      rolledBack,
+    }),
     caveats: CAVEATS[family],
-    install: installSteps(family, version, downloadUrl),
+    install: installSteps(family, version, downloadUrl, rolledBack ? (previous?.version ?? null) : false),
     verifyCommand: info.verifyCommand,
     downloadUrl,
     ssmPackage: info.ssmPackage,
@@ -132,11 +142,22 @@ const CAVEATS: Readonly<Record<DriverFamily, readonly string[]>> = {
   ],
 };
 
-function installSteps(family: DriverFamily, version: string | null, downloadUrl: string | null): InstallSteps {
+function installSteps(
+  family: DriverFamily,
+  version: string | null,
+  downloadUrl: string | null,
+  /** Set when the announced version was rolled back: the release to go back to (null when unknown). */
+  rollBackTo: string | null | false,
+): InstallSteps {
   const info = FAMILIES[family];
   const notes: string[] = [];
   let ssmCommand: string | null = null;
-  if (info.ssmPackage) {
+  if (rollBackTo !== false) {
+    const target = rollBackTo === null ? 'the previous release' : `${info.name} ${rollBackTo}`;
+    notes.push(
+      `AWS rolled this version back, so no install command is given. Instances that already run it should go back to ${target}${info.ssmPackage ? ` (AWS-ConfigureAWSPackage with name ${info.ssmPackage}${rollBackTo === null ? '' : ` and version ${rollBackTo}`})` : ''}.`,
+    );
+  } else if (info.ssmPackage) {
     const parameters: Record<string, string[]> = { action: ['Install'], name: [info.ssmPackage] };
     if (version !== null) parameters.version = [version];
     if (family === 'aws-pv') parameters.installationType = ['Uninstall and reinstall'];

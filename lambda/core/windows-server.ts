@@ -82,41 +82,74 @@ export function rulesFor(family: DriverFamily, table: readonly WindowsServerRow[
   return table.map((row) => ({ windowsServer: row.windowsServer, rule: ruleFromTableCell(row.driver) }));
 }
 
-/** Turns the rules into what each Windows Server version should do about the announced `version`. */
+/** What is known about the announced release when giving guidance. */
+export interface AnnouncedRelease {
+  /** Announced version; null when the notification names none. */
+  readonly version: string | null;
+  /** The newest version the changelog knows, when it is newer than the announced one. */
+  readonly newer: string | null;
+  /** AWS rolled the announced version back: nobody should install it. */
+  readonly rolledBack: boolean;
+}
+
+/** Turns the rules into what each Windows Server version should do about the announced release. */
 export function guidanceFor(
   family: DriverFamily,
   rules: readonly WindowsServerRule[],
-  version: string | null,
+  release: AnnouncedRelease,
 ): WindowsServerGuidance[] {
   const name = FAMILIES[family].name;
   if (rules.length === 0) {
     return [
       {
         windowsServer: 'All Windows Server versions',
-        recommendation: `AWS publishes no per-version guidance for ${name}; try it on one instance of each Windows Server version you run first.`,
-        action: 'other',
+        recommendation: release.rolledBack
+          ? `Do not install ${name} ${release.version}: AWS rolled it back.`
+          : `AWS publishes no per-version guidance for ${name}; try it on one instance of each Windows Server version you run first.`,
+        action: release.rolledBack ? 'stay' : 'other',
       },
     ];
   }
-  const announced = version ? `${name} ${version}` : `the new ${name} version`;
-  return rules.map((rule) => guidanceLine(rule, name, announced, version));
+  return rules.map((rule) => guidanceLine(rule, name, release));
 }
 
 function guidanceLine(
   { windowsServer, rule }: WindowsServerRule,
   name: string,
-  announced: string,
-  version: string | null,
+  { version, newer, rolledBack }: AnnouncedRelease,
 ): WindowsServerGuidance {
+  const announced = version ? `${name} ${version}` : `the new ${name} version`;
+  if (rolledBack && (rule.kind === 'latest' || rule.kind === 'pinned')) {
+    return {
+      windowsServer,
+      recommendation: `Do not install ${announced}: AWS rolled it back. Keep the version you run.`,
+      action: 'stay',
+    };
+  }
   switch (rule.kind) {
     case 'latest':
-      return { windowsServer, recommendation: `Install ${announced} (runs the latest version).`, action: 'install' };
-    case 'pinned':
-      if (version !== null && compareVersions(version, rule.version) <= 0) {
+      if (newer !== null) {
         return {
           windowsServer,
-          recommendation: `Install ${announced} (${name} ${rule.version} is the last version for it).`,
+          recommendation: `Install the newest ${name}, ${newer} (runs the latest version; ${announced} is older).`,
           action: 'install',
+        };
+      }
+      return { windowsServer, recommendation: `Install ${announced} (runs the latest version).`, action: 'install' };
+    case 'pinned': {
+      const order = version === null ? 1 : compareVersions(version, rule.version);
+      if (order === 0) {
+        return {
+          windowsServer,
+          recommendation: `Install ${announced}, the last version for it.`,
+          action: 'install',
+        };
+      }
+      if (order < 0) {
+        return {
+          windowsServer,
+          recommendation: `Run ${name} ${rule.version}, the last version for it; ${announced} is older.`,
+          action: 'stay',
         };
       }
       return {
@@ -124,6 +157,7 @@ function guidanceLine(
         recommendation: `Stay on ${name} ${rule.version}, the last version for it; do not install ${announced}.`,
         action: 'stay',
       };
+    }
     case 'unsupported':
       return { windowsServer, recommendation: `${name} drivers are not supported on it.`, action: 'unsupported' };
     case 'other':
