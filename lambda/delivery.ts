@@ -38,8 +38,13 @@ export interface DeliverAlertsInput {
   readonly store: DeliveryStore;
   /** Who is sending: the Lambda request id, which stays the same when Lambda retries the invocation. */
   readonly owner: string;
-  /** How long a claim holds: the invocation's remaining time, so a crashed invocation's claims end with it. */
-  readonly leaseMs: number;
+  /**
+   * When this invocation ends (epoch ms: now + the invocation's remaining time). Every claim is held until then and
+   * no longer, so a crashed or timed-out invocation's claims end with it and a retry can take them.
+   */
+  readonly deadline: number;
+  /** @default Date.now */
+  readonly now?: () => number;
   readonly logger?: DeliveryLog;
   readonly metrics?: Pick<Metrics, 'addMetric'>;
   /** Destinations served at the same time. @default 4 */
@@ -132,7 +137,7 @@ export async function deliverAlerts(input: DeliverAlertsInput): Promise<Delivery
 }
 
 async function deliverOne(
-  { store, owner, leaseMs, logger, metrics }: DeliverAlertsInput,
+  { store, owner, deadline, now = Date.now, logger, metrics }: DeliverAlertsInput,
   alert: RenderedAlert,
   destination: Destination,
 ): Promise<DeliveryOutcome> {
@@ -141,7 +146,7 @@ async function deliverOne(
 
   let claim: Awaited<ReturnType<DeliveryStore['claim']>>;
   try {
-    claim = await store.claim(key, owner, leaseMs);
+    claim = await store.claim(key, owner, Math.max(0, deadline - now()));
   } catch (error) {
     metrics?.addMetric('DeliveryFailed', MetricUnit.Count, 1);
     logger?.error('Could not claim the delivery; it was not sent', { ...context, error: messageOf(error) });

@@ -37,7 +37,7 @@ export const handler = async (event: unknown, context: Context): Promise<void> =
     const { alerts, summary } = await relayEvent(
       event,
       { changelogs, destinations, store, logger, metrics },
-      { owner: context.awsRequestId, leaseMs: context.getRemainingTimeInMillis() },
+      { owner: context.awsRequestId, deadline: Date.now() + context.getRemainingTimeInMillis() },
     );
     logger.info('Relayed', {
       alerts: alerts.map(({ family, version, messageId }) => ({ family, version, messageId })),

@@ -25,8 +25,8 @@ export interface RelayDependencies {
 export interface RelayRun {
   /** Who is sending: the Lambda request id (stable across Lambda's retries of one event). */
   readonly owner: string;
-  /** How long this run may hold a delivery claim: the invocation's remaining time. */
-  readonly leaseMs: number;
+  /** When this run ends (epoch ms): delivery claims are held until then. */
+  readonly deadline: number;
 }
 
 export interface RelayResult {
@@ -79,7 +79,7 @@ export function deliverEvery(
     destinations: deps.destinations,
     store: deps.store,
     owner: run.owner,
-    leaseMs: run.leaseMs,
+    deadline: run.deadline,
     ...(deps.logger ? { logger: deps.logger } : {}),
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });

@@ -86,7 +86,7 @@ function deliver(alerts: readonly RenderedAlert[], overrides: Partial<DeliverAle
     destinations: destinations(),
     store,
     owner: 'request-1',
-    leaseMs: MINUTE,
+    deadline: Date.now() + MINUTE,
     logger,
     ...overrides,
   });
@@ -249,6 +249,35 @@ describe('delivering alerts exactly once per destination', () => {
     await deliver(alerts, { owner: 'request-2' });
 
     expect(mainMessages(OPS)).toHaveLength(1);
+  });
+
+  it('holds each claim only until the invocation ends, however long earlier sends took', async () => {
+    let clock = Date.parse('2026-07-21T18:00:00.000Z');
+    const leases: number[] = [];
+    const recording: DeliveryStore = {
+      claim: (key, owner, leaseMs) => {
+        leases.push(leaseMs);
+        return store.claim(key, owner, leaseMs);
+      },
+      markDelivered: (key, owner, info) => store.markDelivered(key, owner, info),
+      release: (key, owner) => store.release(key, owner),
+    };
+    const slow = {
+      id: 'slack:CSLOW00001',
+      send: async () => {
+        clock += 20_000;
+        return {};
+      },
+    };
+
+    await deliver(freshAlerts(3), {
+      store: recording,
+      destinations: [slow],
+      deadline: clock + MINUTE,
+      now: () => clock,
+    });
+
+    expect(leases).toEqual([MINUTE, MINUTE - 20_000, MINUTE - 40_000]);
   });
 
   it('leaves a delivery that a live invocation is sending to that invocation', async () => {

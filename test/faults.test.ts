@@ -531,7 +531,7 @@ describe('faults: Slack never answering, and the docs pages failing, through rel
   const invokeRelay =
     (event: unknown, deps: Omit<Parameters<typeof relayEvent>[1], 'store'>) =>
     async (requestId: string): Promise<void> => {
-      await relayEvent(event, { ...deps, store: store() }, { owner: requestId, leaseMs: 60_000 });
+      await relayEvent(event, { ...deps, store: store() }, { owner: requestId, deadline: Date.now() + 60_000 });
     };
 
   describe('Slack never answering', () => {

@@ -191,7 +191,10 @@ async function deliver(eventText: string, changelogs: ChangelogSource, io: CliIo
   const deps = { changelogs, destinations, store: createMemoryDeliveryStore(), logger: quiet };
   const alerts = await alertsForEvent(event, deps);
   try {
-    const summary = await deliverEvery(alerts, deps, { owner: `cli-${process.pid}`, leaseMs: 5 * 60_000 });
+    const summary = await deliverEvery(alerts, deps, {
+      owner: `cli-${process.pid}`,
+      deadline: Date.now() + 5 * 60_000,
+    });
     io.stdout(describeDeliveries(alerts, summary));
     return 0;
   } catch (error) {
