@@ -55,11 +55,13 @@ const schema = z.object({
  * in the Lambda, so a misconfigured function fails every invocation loudly instead of dropping alerts.
  */
 export function readConfig(env: NodeJS.ProcessEnv): RelayConfig {
-  const result = z.safeParse(schema, env);
+  // A variable set to nothing counts as unset (a template or a shell may well write EMAIL_TOPIC_ARN=).
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value?.trim()));
+  const result = z.safeParse(schema, present);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      return env[name] === undefined ? `${name} environment variable is not set` : `${name}: ${issue.message}`;
+      return present[name] === undefined ? `${name} environment variable is not set` : `${name}: ${issue.message}`;
     });
     throw new RelayError('invalid-config', problems.join('; '));
   }

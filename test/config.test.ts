@@ -50,6 +50,20 @@ describe('reading the function configuration', () => {
     expect(() => readConfig({ ...base, SLACK_API_URL: 'file:///etc/passwd' })).toThrow('SLACK_API_URL');
   });
 
+  it('treats a variable set to nothing as unset', () => {
+    const config = readConfig({
+      ...base,
+      SLACK_CHANNELS: 'C0123456789',
+      SLACK_TOKEN_SECRET_ID: 'relay-slack',
+      EMAIL_TOPIC_ARN: '',
+    });
+
+    expect(config.emailTopicArn).toBeNull();
+    expect(() => readConfig({ ...base, DELIVERY_TABLE_NAME: ' ' })).toThrow(
+      'DELIVERY_TABLE_NAME environment variable is not set',
+    );
+  });
+
   it('turns the live changelog off only when asked', () => {
     expect(readConfig({ ...base, LIVE_CHANGELOG: 'false' }).liveChangelog).toBe(false);
     expect(() => readConfig({ ...base, LIVE_CHANGELOG: 'no' })).toThrow('LIVE_CHANGELOG');

@@ -1,4 +1,5 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
+import { snsSubject } from '../core/email-message.js';
 import { RelayError } from '../core/errors.js';
 import type { DeliveryReceipt, Destination } from '../delivery.js';
 
@@ -7,9 +8,6 @@ export interface EmailPayload {
   readonly subject: string;
   readonly body: string;
 }
-
-/** SNS rejects a Subject of 100 characters or more, or one with line breaks or control characters. */
-const MAX_SUBJECT_LENGTH = 99;
 
 /**
  * Publishes the email to the stack's topic; SNS mails it to every confirmed subscriber.
@@ -26,7 +24,7 @@ export async function publishEmail(
   const { PublishCommand } = await import('@aws-sdk/client-sns');
   try {
     const published = await sns.send(
-      new PublishCommand({ TopicArn: topicArn, Subject: fitSubject(subject), Message: body }),
+      new PublishCommand({ TopicArn: topicArn, Subject: snsSubject(subject), Message: body }),
     );
     return { messageId: published.MessageId };
   } catch (error) {
@@ -58,10 +56,3 @@ const ADVICE: Readonly<Record<string, string>> = {
   InvalidParameterException:
     'SNS refused the rendered email: report this with the SNS event, it is a bug in the relay.',
 };
-
-/** The renderer keeps subjects short; this only stops a stray newline or long name turning into a rejected publish. */
-function fitSubject(subject: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what SNS rejects
-  const oneLine = subject.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return oneLine.length <= MAX_SUBJECT_LENGTH ? oneLine : `${oneLine.slice(0, MAX_SUBJECT_LENGTH - 3).trimEnd()}...`;
-}

@@ -67,8 +67,11 @@ function subjectFor(alert: Alert): string {
   return snsSubject(`${SUBJECT_PREFIX}Unrecognised notification${original === '' ? '' : `: ${original}`}`);
 }
 
-/** ASCII printable only, whitespace folded, short enough for SNS; always starts with the "[" of the prefix. */
-function snsSubject(text: string): string {
+/**
+ * A subject SNS accepts: ASCII printable only, whitespace folded, under 100 characters. The email adapter applies
+ * it again to whatever it publishes, so a subject from elsewhere cannot turn into a rejected publish.
+ */
+export function snsSubject(text: string): string {
   const ascii = toAscii(text);
   if (ascii.length <= SUBJECT_MAX) return ascii;
   return `${ascii.slice(0, SUBJECT_MAX - 3).trimEnd()}...`;
