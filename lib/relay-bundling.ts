@@ -27,7 +27,7 @@ export const RELAY_BUNDLE = {
   keepNames: true,
   // The Node.js runtime ships AWS SDK v3; bundling another copy only adds size and cold-start time.
   external: ['@aws-sdk/*'],
-  // Prefer ES-module builds of dependencies: better tree-shaking in an ESM bundle.
+  // Prefer ES-module builds of dependencies: esbuild tree-shakes them better, then emits CommonJS.
   mainFields: ['module', 'main'],
 } as const;
 

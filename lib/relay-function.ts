@@ -45,9 +45,9 @@ export interface RelayFunctionProps {
 }
 
 /**
- * A Node.js Lambda as this project runs them: ARM64, the newest Node.js runtime, an ES-module bundle with source
- * maps (RELAY_BUNDLE), its own log group with retention, and a role that can write to that log group and nothing
- * else until grants add to it (no AWSLambdaBasicExecutionRole, whose logs:CreateLogGroup on * is not needed).
+ * A Node.js Lambda as this project runs them: ARM64, the newest Node.js runtime, a CommonJS bundle (index.js) with
+ * source maps (RELAY_BUNDLE), its own log group with retention, and a role that can write to that log group and
+ * nothing else until grants add to it (no AWSLambdaBasicExecutionRole, whose logs:CreateLogGroup on * is not needed).
  */
 export class RelayFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: RelayFunctionProps = {}) {
