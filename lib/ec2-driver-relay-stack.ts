@@ -1,4 +1,14 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
+import {
+  Annotations,
+  ArnFormat,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -48,13 +58,26 @@ export class Ec2DriverRelayStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // CloudWatch publishes alarms to the encrypted alarm topic and needs the key for that (the form SNS documents).
-    // It can only reach the key through a topic that uses it, i.e. this stack's topics and their topic policies.
+    // The conditions keep the service from using it on behalf of anyone else's alarms (confused deputy): only
+    // alarms of this account, in this region. Naming the alarm topic too (kms:EncryptionContext) would make the
+    // key and the topic refer to each other, a cycle CloudFormation refuses.
     topicKey.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToPublishToEncryptedTopic',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: {
+            'aws:SourceArn': this.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
       }),
     );
 
@@ -87,7 +110,9 @@ export class Ec2DriverRelayStack extends Stack {
         config,
         tableName: this.deliveryTable.tableName,
         emailTopicArn: this.emailTopic?.topicArn,
-        slackTokenSecretArn: this.slackTokenSecret?.secretArn,
+        // An existing secret goes by its name: its partial ARN is ambiguous when the name ends in "-" and six
+        // characters (Secrets Manager takes those for the ARN's random suffix and finds no secret).
+        slackTokenSecretId: config.slackTokenSecretName ?? this.slackTokenSecret?.secretArn,
       }),
     });
     // Exactly what the delivery records need: read, claim (conditional put/update) and release one record.
@@ -129,7 +154,17 @@ export class Ec2DriverRelayStack extends Stack {
       enforceSSL: true,
     });
     const alarmEmail = config.alarmEmail ?? config.emailAddresses[0];
-    if (alarmEmail !== undefined) this.alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    if (alarmEmail !== undefined) {
+      this.alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    } else {
+      // Synth still succeeds (a Slack-only deploy is valid), but nobody would hear of a lost notification.
+      Annotations.of(this).addWarningV2(
+        'ec2-driver-relay:no-alarm-subscriber',
+        'No one is subscribed to the alarm topic, so dead letters, function errors and dropped notifications ' +
+          'alarm nobody. Set -c alarmEmail=you@example.com (or -c emailAddresses=...), or subscribe someone to ' +
+          'the AlarmTopicArn output after deploying.',
+      );
+    }
     new RelayAlarms(this, 'Alarms', {
       fn: this.relayFunction,
       topic: this.alarmTopic,
@@ -237,12 +272,13 @@ export function relayEnvironment(parts: {
   config: RelayConfig;
   tableName: string;
   emailTopicArn: string | undefined;
-  slackTokenSecretArn: string | undefined;
+  /** The secret's name or ARN (Secrets Manager's SecretId). */
+  slackTokenSecretId: string | undefined;
 }): Record<string, string> {
   const { config } = parts;
   return {
-    ...(config.slackChannels.length > 0 && parts.slackTokenSecretArn !== undefined
-      ? { SLACK_CHANNELS: config.slackChannels.join(','), SLACK_TOKEN_SECRET_ID: parts.slackTokenSecretArn }
+    ...(config.slackChannels.length > 0 && parts.slackTokenSecretId !== undefined
+      ? { SLACK_CHANNELS: config.slackChannels.join(','), SLACK_TOKEN_SECRET_ID: parts.slackTokenSecretId }
       : {}),
     ...(parts.emailTopicArn !== undefined ? { EMAIL_TOPIC_ARN: parts.emailTopicArn } : {}),
     DELIVERY_TABLE_NAME: parts.tableName,

@@ -47,8 +47,31 @@ export class RelayAlarms extends Construct {
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+    // The asynchronous-invocation paths that lose a notification without any function error or queue message.
+    const asyncAlarms = [
+      new Alarm(this, 'DestinationDeliveryFailures', {
+        alarmDescription:
+          'Lambda could not put a failed driver notification in the FailedInvocation queue (permissions, ' +
+          'encryption or size): it is in no queue; find it in the function’s logs and fix the destination.',
+        metric: props.fn.metric('DestinationDeliveryFailures', { period: PERIOD, statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'AsyncEventsDropped', {
+        alarmDescription:
+          'Lambda gave up on a driver notification (too old, retries used up, or throttled). It should be in the ' +
+          'FailedInvocation queue; if DestinationDeliveryFailures alarms too, it is lost.',
+        metric: props.fn.metric('AsyncEventsDropped', { period: PERIOD, statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    ];
 
-    this.alarms = [...queueAlarms, errorAlarm];
+    this.alarms = [...queueAlarms, errorAlarm, ...asyncAlarms];
     for (const alarm of this.alarms) {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);

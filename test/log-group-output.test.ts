@@ -8,7 +8,7 @@ import { templateTestApp } from './support/cdk-context.js';
 test('the stack outputs the name of the log group the function writes to', () => {
   // Prepare
   const stack = new Ec2DriverRelayStack(templateTestApp(), 'Relay', {
-    config: parseAppConfig({ slackChannels: 'C0123456789' }),
+    config: parseAppConfig({ slackChannels: 'C0123456789', alarmEmail: 'oncall@example.com' }),
     env: { account: '123456789012', region: 'us-east-1' },
   });
 

@@ -1,18 +1,25 @@
 import { Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { parseAppConfig } from '../lib/app-config.js';
 import { Ec2DriverRelayStack } from '../lib/ec2-driver-relay-stack.js';
 import { templateTestApp } from './support/cdk-context.js';
 
 /** A stack built from CDK context as the app would, deployed where the app deploys it (the topic's region). */
-function relayTemplate(context: Record<string, unknown>): Template {
+function relayStack(context: Record<string, unknown>): Ec2DriverRelayStack {
   const config = parseAppConfig(context);
-  const stack = new Ec2DriverRelayStack(templateTestApp(), 'Relay', {
+  return new Ec2DriverRelayStack(templateTestApp(), 'Relay', {
     config,
     env: { account: '123456789012', region: config.topicRegion },
   });
-  return Template.fromStack(stack);
 }
+
+const relayTemplate = (context: Record<string, unknown>): Template => Template.fromStack(relayStack(context));
+
+/** The text of every CDK warning the stack raises at synth. */
+const warningsOf = (stack: Ec2DriverRelayStack): string[] =>
+  Annotations.fromStack(stack)
+    .findWarning('*', Match.anyValue())
+    .map((warning) => String(warning.entry.data));
 
 const environmentOf = (template: Template): Record<string, unknown> => {
   const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
@@ -41,10 +48,15 @@ describe('with an existing Slack-token secret (slackTokenSecretName)', () => {
     });
   });
 
-  test('tells the function where the token is (the secret ARN without its suffix), never the token', () => {
-    expect(environmentOf(template).SLACK_TOKEN_SECRET_ID).toBe(
-      'arn:aws:secretsmanager:us-east-1:123456789012:secret:slack/driver-relay-bot',
-    );
+  test('tells the function the secret by its name, never the token', () => {
+    expect(environmentOf(template).SLACK_TOKEN_SECRET_ID).toBe('slack/driver-relay-bot');
+  });
+
+  test('names a secret whose name ends like an ARN suffix by that name, not by an ambiguous partial ARN', () => {
+    // Secrets Manager reads a partial ARN ending in "-" and six characters as a complete ARN, and finds nothing.
+    const named = relayTemplate({ slackChannels: 'C0123456789', slackTokenSecretName: 'driver-relay-secret' });
+
+    expect(environmentOf(named).SLACK_TOKEN_SECRET_ID).toBe('driver-relay-secret');
   });
 });
 
@@ -55,6 +67,10 @@ describe('with email addresses only', () => {
     expect(environmentOf(template)).not.toHaveProperty('SLACK_CHANNELS');
     expect(environmentOf(template)).not.toHaveProperty('SLACK_TOKEN_SECRET_ID');
     template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+  });
+
+  test('raises no warning: alarms have a recipient', () => {
+    expect(warningsOf(relayStack({ emailAddresses: 'ops@example.com,windows@example.com' }))).toEqual([]);
   });
 
   test('sends alarms to the first email address when no alarmEmail is set', () => {
@@ -80,6 +96,16 @@ describe('with Slack channels only and no alarmEmail', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { DisplayName: 'EC2 driver relay alarms' });
     template.resourceCountIs('AWS::SNS::Subscription', 1); // the function's subscription to the driver topic
     template.hasOutput('AlarmTopicArn', { Description: Match.stringLikeRegexp('no subscriber') });
+  });
+
+  test('warns at synth that nobody will hear the alarms, and how to fix it', () => {
+    expect(warningsOf(relayStack({ slackChannels: 'C0123456789' }))).toEqual([
+      expect.stringMatching(/No one is subscribed to the alarm topic.*-c alarmEmail=you@example\.com/s),
+    ]);
+  });
+
+  test('raises no warning once alarmEmail is set', () => {
+    expect(warningsOf(relayStack({ slackChannels: 'C0123456789', alarmEmail: 'oncall@example.com' }))).toEqual([]);
   });
 
   test('outputs the created secret for the user to put the token in', () => {

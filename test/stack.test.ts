@@ -246,6 +246,19 @@ describe('email', () => {
       },
     });
   });
+
+  test('CloudWatch may use the topic key only for alarms of this account in this region', () => {
+    const [key] = Object.values(template.findResources('AWS::KMS::Key'));
+    const forCloudWatch = key?.Properties.KeyPolicy.Statement.filter(
+      (s: { Principal: { Service?: string } }) => s.Principal.Service === 'cloudwatch.amazonaws.com',
+    );
+    expect(forCloudWatch.map((s: { Condition: unknown }) => s.Condition)).toEqual([
+      {
+        StringEquals: { 'aws:SourceAccount': '123456789012' },
+        ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:*' },
+      },
+    ]);
+  });
 });
 
 describe('alarms', () => {
@@ -275,8 +288,26 @@ describe('alarms', () => {
     });
   });
 
+  test.each([
+    ['Lambda could not put a failed notification in the failure queue', 'DestinationDeliveryFailures'],
+    ['Lambda dropped a notification (too old, retries used up, or throttled)', 'AsyncEventsDropped'],
+  ])('%s: raises an alarm at the first occurrence', (_name, metricName) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: metricName,
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId } }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: alarmTopicId }],
+    });
+  });
+
   test('every alarm notifies the alarm topic, and alarmEmail is subscribed to it', () => {
-    expect(alarms()).toHaveLength(3);
+    expect(alarms()).toHaveLength(5);
     for (const alarm of alarms()) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: alarmTopicId }]);
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
