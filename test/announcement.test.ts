@@ -158,6 +158,95 @@ describe('other drivers and products', () => {
   });
 });
 
+describe('versions given as a reference point rather than a release', () => {
+  test('guidance split by a semicolon keeps what older Windows Server versions stay on out of the announcements', () => {
+    const text =
+      'ENA 2.11.0 is now available. Windows Server 2012 and 2012 R2 instances should stay on ENA 2.6.0; Windows Server 2008 R2 on ENA 2.2.3.';
+    expect(findAnnouncements(null, text)).toEqual([{ family: 'ena', version: '2.11.0' }]);
+  });
+
+  test('"should remain on" guidance over several semicolon clauses announces only the new release', () => {
+    const text =
+      'AWS PV 8.6.1 is now available. Windows Server 2012 and 2012 R2 should remain on 8.4.3; Windows Server 2008 R2 on 8.3.5.';
+    expect(findAnnouncements(null, text)).toEqual([{ family: 'aws-pv', version: '8.6.1' }]);
+  });
+
+  test('a stay-on clause followed by a named clause for each older Windows Server announces nothing it names', () => {
+    const text =
+      'AWS PV 8.6.1 is now available. Windows Server 2012 R2 stays on AWS PV 8.4.3; 2008 R2 on AWS PV 8.3.5; 2003 at Citrix PV 5.9.';
+    expect(findAnnouncements(null, text)).toEqual([{ family: 'aws-pv', version: '8.6.1' }]);
+  });
+
+  test('a list of releases separated by semicolons still announces each of them', () => {
+    expect(findAnnouncements(null, 'New releases: ENA 2.11.0; NVMe 1.8.2.')).toEqual([
+      { family: 'ena', version: '2.11.0' },
+      { family: 'nvme', version: '1.8.2' },
+    ]);
+  });
+
+  test('a release after a stay-on clause and a semicolon is still announced', () => {
+    const text = 'Windows Server 2012 R2 should stay on ENA 2.6.0; ENA 2.11.0 is now available for newer versions.';
+    expect(findAnnouncements(null, text)).toEqual([{ family: 'ena', version: '2.11.0' }]);
+  });
+
+  test('a requirement stated after a semicolon does not hide the releases before it', () => {
+    const text = 'ENA 2.11.0 and AWS NVMe 1.8.2 are now available; ENA 2.11.0 requires Windows Server 2016 or later.';
+    expect(findAnnouncements(null, text)).toEqual([
+      { family: 'ena', version: '2.11.0' },
+      { family: 'nvme', version: '1.8.2' },
+    ]);
+  });
+
+  test.each([
+    ['This release requires AWS PV 8.4.0 or later.'],
+    ['This release requires AWS PV 8.4.0.'],
+    ['The installer needs AWS PV driver version 8.4.0.'],
+    ['AWS PV 8.4.0 or later is required.'],
+    ['Instances on AWS PV 8.4.0 or newer are not affected.'],
+    ['Supported on AWS PV 8.4.0 and later.'],
+    ['Supported on AWS PV 8.4.0 and newer.'],
+    ['Supported on AWS PV 8.4.0 or higher.'],
+    ['Supported on AWS PV 8.4.0 or above.'],
+    ['Supported on AWS PV 8.4.0+.'],
+    ['The feature needs AWS PV 8.4.0+ on Windows Server 2016.'],
+    ['Required: the installed driver is AWS PV 8.4.0 or later and EC2Launch 2.0.1.'],
+  ])('"%s" names a minimum version and announces no release of it', (text) => {
+    expect(findAnnouncements(null, text)).toEqual([{ family: 'aws-pv', version: null }]);
+  });
+
+  test('a requirement listing two driver versions announces neither', () => {
+    const text = 'This release requires AWS PV 8.4.0 and ENA 2.10.0.';
+    expect(findAnnouncements(null, text)).toEqual([
+      { family: 'aws-pv', version: null },
+      { family: 'ena', version: null },
+    ]);
+  });
+
+  test.each([
+    ['ENA 2.11.0 supersedes ENA 2.10.0.'],
+    ['ENA 2.11.0 is now available, replacing ENA 2.10.0.'],
+    ['ENA 2.11.0 replaces 2.10.0 and 2.9.0.'],
+    ['ENA 2.11.0 is now available. The previous version, ENA 2.10.0, was rolled back.'],
+    ['ENA 2.11.0 is now available. Install it instead of ENA 2.10.0.'],
+    ['ENA 2.11.0 is now available (previous version: 2.10.0).'],
+    ['The ENA driver moves from version 2.10.0 to 2.11.0.'],
+    ['ENA 2.11.0 is now available. Upgrade from ENA 2.10.0 during your next maintenance window.'],
+    ['ENA 2.11.0 is now available. ENA 2.2.3 is the last version for Windows Server 2008 R2.'],
+    ['ENA 2.11.0 is now available. The last version for Windows Server 2008 R2 is ENA 2.2.3.'],
+    ['ENA 2.11.0 is now available. Earlier ENA versions 2.10.0 and 2.9.0 can drop packets.'],
+    ['ENA 2.11.0 fixes a bug in ENA drivers prior to 2.10.0.'],
+    ['ENA 2.11.0 fixes a bug in versions of ENA before 2.10.0.'],
+  ])('"%s" announces only ENA 2.11.0', (text) => {
+    expect(findAnnouncements(null, text)).toEqual([{ family: 'ena', version: '2.11.0' }]);
+  });
+
+  test('an upgrade from one version to another announces the version upgraded to', () => {
+    expect(findAnnouncements(null, 'Upgrade from AWS PV 8.5.0 to AWS PV 8.6.1 today.')).toEqual([
+      { family: 'aws-pv', version: '8.6.1' },
+    ]);
+  });
+});
+
 describe('numbers that are not versions', () => {
   test.each([
     ['a year-first date', 'AWS PV drivers released 2026.07.21'],

@@ -32,7 +32,13 @@ type Token =
     }
   | { readonly kind: 'url'; readonly text: string; readonly start: number; readonly end: number }
   | { readonly kind: 'punct'; readonly text: string; readonly start: number; readonly end: number }
-  | { readonly kind: 'break'; readonly start: number; readonly end: number };
+  | {
+      readonly kind: 'break';
+      /** A semicolon: it ends a clause, but the next clause may leave out the verb the last one gave. */
+      readonly clause: boolean;
+      readonly start: number;
+      readonly end: number;
+    };
 
 /** A family named in the text, or another product ("Citrix PV") whose numbers must not be taken for ours. */
 interface Mention {
@@ -122,27 +128,67 @@ const UNIT_WORDS = new Set([
   'percent',
   'times',
 ]);
-/** Words that make a version a point of reference ("upgrade from", "stay on") rather than the release. */
+/**
+ * Words that make a version a point of reference ("upgrade from", "requires", "earlier versions") rather than
+ * the release.
+ */
 const REFERENCE_WORDS = new Set([
   'from',
+  'replace',
   'replaces',
   'replaced',
   'replacing',
+  'supersede',
   'supersedes',
   'superseded',
+  'superseding',
   'previous',
   'prior',
+  'earlier',
+  'older',
+  'last',
+  'final',
   'since',
   'than',
   'until',
   'before',
+  'require',
+  'requires',
+  'required',
+  'requiring',
+  'need',
+  'needs',
+  'needed',
   'address',
   'addresses',
   'ip',
 ]);
+/** Two-word references whose second word alone says nothing: "prior to", "instead of". */
+const REFERENCE_PAIRS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['to', new Set(['prior', 'compared', 'previous'])],
+  ['of', new Set(['instead', 'place'])],
+  ['with', new Set(['compared'])],
+]);
 const STAY_WORDS = new Set(['stay', 'stays', 'staying', 'remain', 'remains', 'remaining', 'keep']);
 const STAY_ON = new Set(['on', 'at', 'with']);
-const EARLIER_WORDS = new Set(['earlier', 'older', 'lower', 'below', 'prior', 'before']);
+/** "8.4.0 or earlier", "8.4.0 and later": a bound on a range of versions, not a release. */
+const RANGE_WORDS = new Set([
+  'earlier',
+  'older',
+  'lower',
+  'below',
+  'prior',
+  'before',
+  'later',
+  'newer',
+  'higher',
+  'above',
+  'greater',
+]);
+const LAST_WORDS = new Set(['last', 'final']);
+/** What follows "the last version": "for Windows Server 2008 R2", "to support", "supporting". */
+const LAST_FOR = new Set(['for', 'to', 'supporting', 'that']);
+const COPULAS = new Set(['is', 'was', 'remains', 'stays', 'will', 'be', 'remain']);
 const ARTICLES = new Set(['the', 'our', 'its', 'this', 'a', 'an']);
 /** Download bucket folder names (https://s3.amazonaws.com/ec2-windows-drivers-downloads/<folder>/<version>/...). */
 const URL_FOLDERS: ReadonlyMap<string, DriverFamily> = new Map([
@@ -223,15 +269,18 @@ function isNumeric(chunk: string, from: number): boolean {
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  const pushBreak = (at: number) => {
+  const pushBreak = (at: number, clause: boolean) => {
     const last = tokens[tokens.length - 1];
-    if (last !== undefined && last.kind !== 'break') tokens.push({ kind: 'break', start: at, end: at + 1 });
+    if (last === undefined) return;
+    if (last.kind !== 'break') tokens.push({ kind: 'break', clause, start: at, end: at + 1 });
+    // "; \n": the stronger break wins.
+    else if (!clause && last.clause) tokens[tokens.length - 1] = { ...last, clause: false };
   };
   let i = 0;
   while (i < text.length) {
     const code = text.charCodeAt(i);
     if (isLineBreak(code)) {
-      pushBreak(i);
+      pushBreak(i, false);
       i++;
     } else if (isSpace(code)) {
       i++;
@@ -253,7 +302,7 @@ function tokenize(text: string): Token[] {
       pushChunk(tokens, text.slice(i, end), i);
       i = end;
     } else if (isSentenceEnd(text, i) && !afterAbbreviation(tokens)) {
-      pushBreak(i);
+      pushBreak(i, code === 0x3b);
       i++;
     } else if (code < 0x80) {
       tokens.push({ kind: 'punct', text: text.charAt(i), start: i, end: i + 1 });
@@ -437,23 +486,89 @@ function notAVersion(tokens: readonly Token[], index: number): boolean {
   return next?.kind === 'word' && UNIT_WORDS.has(next.lower);
 }
 
-/** Whether the words around make the version a reference point ("upgrade from 8.5.0", "stay on 8.4.3"). */
-function isReference(tokens: readonly Token[], before: number, after: number): boolean {
+/**
+ * Whether "last" or "final" at `index` starts "the last (ENA) version for ...": what older Windows Server
+ * versions are left on, not a release.
+ */
+function startsLastFor(tokens: readonly Token[], mentions: readonly (Mention | undefined)[], index: number): boolean {
+  if (!LAST_WORDS.has(wordAt(tokens, index) ?? '')) return false;
+  for (let j = index + 1; j <= index + LOOK_BEHIND; j++) {
+    const word = wordAt(tokens, j);
+    if (word === null) return false;
+    if (LAST_FOR.has(word)) return true;
+    if (mentions[j] === undefined && !VERSION_WORDS.has(word) && !DRIVER_NOUNS.has(word)) return false;
+  }
+  return false;
+}
+
+/** "8.4.0+", "8.4.0 or later", "8.4.0 and newer": the index of the range's last token, or -1 for none. */
+function rangeEnd(tokens: readonly Token[], after: number): number {
+  const next = tokens[after];
+  if (next?.kind === 'punct' && next.text === '+' && next.start === tokens[after - 1]?.end) return after;
+  const joiner = wordAt(tokens, after);
+  const degree = wordAt(tokens, after + 1);
+  return (joiner === 'or' || joiner === 'and') && degree !== null && RANGE_WORDS.has(degree) ? after + 1 : -1;
+}
+
+/**
+ * Whether the words around make the version a reference point ("upgrade from 8.5.0", "stay on 8.4.3",
+ * "requires 8.4.0 or later", "8.3.5 is the last version for 2008 R2"). `before` is the token just before the
+ * version's phrase, `after` the token just after the number.
+ */
+function isReference(
+  tokens: readonly Token[],
+  mentions: readonly (Mention | undefined)[],
+  before: number,
+  after: number,
+): boolean {
   const previous = wordAt(tokens, before);
   if (previous !== null && REFERENCE_WORDS.has(previous)) return true;
+  const pair = previous === null ? undefined : REFERENCE_PAIRS.get(previous);
+  if (pair?.has(wordAt(tokens, before - 1) ?? '')) return true;
   if (previous === 'on') {
     const verb = wordAt(tokens, before - 1);
     if (verb !== null && STAY_WORDS.has(verb)) return true;
   }
-  const joiner = wordAt(tokens, after);
-  const degree = wordAt(tokens, after + 1);
-  return (joiner === 'or' || joiner === 'and') && degree !== null && EARLIER_WORDS.has(degree);
+  if (rangeEnd(tokens, after) >= 0) return true;
+  let j = after;
+  if (tokens[j]?.kind === 'punct' && (tokens[j] as Token & { kind: 'punct' }).text === '(') j++;
+  else while (j < after + 3 && COPULAS.has(wordAt(tokens, j) ?? '')) j++;
+  if (wordAt(tokens, j) === 'the') j++;
+  return j > after && startsLastFor(tokens, mentions, j);
 }
 
-/** The token index just before the phrase a number ends, skipping "version", "driver" and articles. */
+/**
+ * Whether the version continues a list whose previous version, ending at `previous`, was a reference:
+ * "requires AWS PV 8.4.0 or later and ENA 2.10.0", "replaces 2.10.0, 2.9.0 and 2.8.0".
+ */
+function continuesReference(tokens: readonly Token[], before: number, previous: number): boolean {
+  if (previous < 0) return false;
+  const joiner = wordAt(tokens, before);
+  const comma = (at: number) => {
+    const token = tokens[at];
+    return token?.kind === 'punct' && token.text === ',';
+  };
+  let j = before;
+  if (joiner === 'and' || joiner === 'or') j = comma(before - 1) ? before - 2 : before - 1;
+  else if (comma(before)) j = before - 1;
+  else return false;
+  return j === previous || j === rangeEnd(tokens, previous + 1);
+}
+
+/**
+ * The token index just before the phrase a number ends, skipping "version", "driver" and articles, and the
+ * comma or colon of an apposition ("the previous version, ENA 2.10.0", "previous version: 2.10.0").
+ */
 function phraseStart(tokens: readonly Token[], from: number): number {
   let j = from;
   while (j >= 0 && j > from - LOOK_BEHIND) {
+    const token = tokens[j] as Token;
+    if (token.kind === 'punct' && (token.text === ',' || token.text === ':')) {
+      const word = wordAt(tokens, j - 1);
+      if (word === null || !(VERSION_WORDS.has(word) || DRIVER_NOUNS.has(word))) break;
+      j--;
+      continue;
+    }
     const word = wordAt(tokens, j);
     if (word === null || !(VERSION_WORDS.has(word) || DRIVER_NOUNS.has(word) || ARTICLES.has(word))) break;
     j--;
@@ -496,13 +611,24 @@ export function findAnnouncements(subject: string | null, message: string): Anno
   // "2012 R2 should stay on AWS PV 8.4.3, and 2008 R2 on AWS PV 8.3.5": once a sentence says to stay, the
   // versions after it are what to stay on, not what was released.
   let staying = false;
+  // "should stay on ENA 2.6.0; 2008 R2 on ENA 2.2.3": a semicolon ends the clause but not the instruction, so
+  // in the clauses after it a version put "on" a Windows Server version is still what to stay on. A version
+  // without that "on" ("New releases: ENA 2.11.0; NVMe 1.8.2") is read afresh.
+  let stayingOver = false;
+  // The last version the sentence gave as a reference, so the rest of its list is read the same way.
+  let previousReference = -1;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as Token;
     const mention = mentions[i];
     if (token.kind === 'break') {
       owner = null;
+      stayingOver = token.clause && (staying || stayingOver);
       staying = false;
-    } else if (token.kind === 'word' && STAY_WORDS.has(token.lower) && STAY_ON.has(wordAt(tokens, i + 1) ?? '')) {
+      previousReference = -1;
+    } else if (
+      token.kind === 'word' &&
+      ((STAY_WORDS.has(token.lower) && STAY_ON.has(wordAt(tokens, i + 1) ?? '')) || startsLastFor(tokens, mentions, i))
+    ) {
       staying = true;
     } else if (mention !== undefined && mention.first === i) {
       owner = mention.family;
@@ -514,11 +640,17 @@ export function findAnnouncements(subject: string | null, message: string): Anno
     } else if (token.kind === 'number' && !staying) {
       const version = normalizeVersion(token.text);
       if (version === null || notAVersion(tokens, i)) continue;
+      const reference = (before: number) => {
+        const found =
+          isReference(tokens, mentions, before, i + 1) ||
+          continuesReference(tokens, before, previousReference) ||
+          (stayingOver && STAY_ON.has(wordAt(tokens, before) ?? ''));
+        if (found) previousReference = i;
+        return found;
+      };
       const after = mentionAfterOf(tokens, mentions, i);
       if (after !== undefined) {
-        if (after.family !== 'other' && !isReference(tokens, phraseStart(tokens, i - 1), i + 1)) {
-          release(after.family, version, i);
-        }
+        if (!reference(phraseStart(tokens, i - 1)) && after.family !== 'other') release(after.family, version, i);
         continue;
       }
       const left = lookLeft(tokens, mentions, i);
@@ -531,7 +663,7 @@ export function findAnnouncements(subject: string | null, message: string): Anno
         // Two-part numbers ("by 2.5") are too common in prose to take without "version" or a name before them.
         family = owner;
       }
-      if (family !== null && family !== 'other' && !isReference(tokens, before, i + 1)) release(family, version, i);
+      if (!reference(before) && family !== null && family !== 'other') release(family, version, i);
     }
   }
 
