@@ -20,10 +20,16 @@ export interface DeliveryReceipt {
   readonly warnings?: readonly string[];
 }
 
+/** What a destination may need to know about the invocation it sends in. */
+export interface SendContext {
+  /** When the invocation ends (epoch ms): work that can be left out (Slack thread replies) stops short of it. */
+  readonly deadline: number;
+}
+
 /** A place alerts go: a Slack channel (`slack:C0123456789`) or the email topic (`email:<topicArn>`). */
 export interface Destination {
   readonly id: string;
-  send(alert: RenderedAlert): Promise<DeliveryReceipt | undefined>;
+  send(alert: RenderedAlert, context: SendContext): Promise<DeliveryReceipt | undefined>;
 }
 
 export interface DeliveryLog {
@@ -161,7 +167,7 @@ async function deliverOne(
 
   let receipt: DeliveryReceipt | undefined;
   try {
-    receipt = await destination.send(alert);
+    receipt = await destination.send(alert, { deadline });
   } catch (error) {
     metrics?.addMetric('DeliveryFailed', MetricUnit.Count, 1);
     logger?.error('Delivery failed', { ...context, code: codeOf(error), error: messageOf(error) });

@@ -59,13 +59,13 @@ export function createDestinations(
       const id = `slack:${channel}`;
       destinations.push({
         id,
-        send: async (alert) => {
+        send: async (alert, context) => {
           try {
             return await slackDestination(
               await slackClient(),
               channel,
               options.logger ? { log: options.logger } : {},
-            ).send(alert);
+            ).send(alert, context);
           } catch (error) {
             if (isTokenRefusal(error)) tokenRefused = true;
             throw error;
@@ -78,12 +78,12 @@ export function createDestinations(
     let sns: Promise<Destination> | undefined;
     destinations.push({
       id: `email:${emailTopicArn}`,
-      send: async (alert) => {
+      send: async (alert, context) => {
         sns ??= emailDestinationFor(emailTopicArn).catch((error: unknown) => {
           sns = undefined;
           throw error;
         });
-        return (await sns).send(alert);
+        return (await sns).send(alert, context);
       },
     });
   }

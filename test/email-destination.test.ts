@@ -57,7 +57,7 @@ describe('publishing an alert email', () => {
     sns.on(PublishCommand).resolves({ MessageId: 'sns-message-7' });
     const destination = emailDestination(new SNSClient({}), TOPIC);
 
-    const receipt = await destination.send(renderedAlert());
+    const receipt = await destination.send(renderedAlert(), { deadline: Date.now() + 60_000 });
 
     expect(destination.id).toBe(`email:${TOPIC}`);
     expect(receipt).toEqual({ ref: 'sns-message-7' });

@@ -1,6 +1,6 @@
 import { LogLevel } from '@slack/web-api';
 import { createSlackClient, type LogSink } from '../lambda/adapters/slack-client.js';
-import { postToSlack, slackDestination } from '../lambda/adapters/slack-destination.js';
+import { postToSlack, slackDestination, THREAD_REPLY_RESERVE_MS } from '../lambda/adapters/slack-destination.js';
 import { RelayError } from '../lambda/core/errors.js';
 import { renderedAlert } from './support/rendered-alert.js';
 import { answers, type SlackStandIn, startSlackStandIn } from './support/slack-stand-in.js';
@@ -157,10 +157,19 @@ describe('posting an alert to Slack', () => {
   it('is a destination named after its channel that reports the main message ts', async () => {
     const destination = slackDestination(client(), CHANNEL);
 
-    const receipt = await destination.send(renderedAlert());
+    const receipt = await destination.send(renderedAlert(), { deadline: Date.now() + 60_000 });
 
     expect(destination.id).toBe(`slack:${CHANNEL}`);
     expect(receipt).toEqual({ ref: slack.messages(CHANNEL)[0]?.ts, warnings: [] });
+  });
+
+  it('leaves out thread replies when the invocation is about to time out, so the posted alert is recorded', async () => {
+    const destination = slackDestination(client(), CHANNEL, { log: { warn: (line) => logLines.push(line) } });
+
+    const receipt = await destination.send(renderedAlert(), { deadline: Date.now() + THREAD_REPLY_RESERVE_MS - 1 });
+
+    expect(slack.messages(CHANNEL).map((message) => message.threadTs)).toEqual([undefined]);
+    expect(receipt?.warnings).toEqual([expect.stringContaining('not posted, the invocation is about to time out')]);
   });
 
   it('never writes the token into a log line or an error message, even at debug level', async () => {

@@ -32,7 +32,21 @@ export interface PostedToSlack {
 export interface PostToSlackOptions {
   /** Where thread-reply failures are reported. @default console */
   readonly log?: { warn(message: string): void };
+  /**
+   * When the invocation ends (epoch ms). Thread replies stop once less than THREAD_REPLY_RESERVE_MS is left, so
+   * the invocation finishes and records the delivery instead of timing out after the main message went out (its
+   * retry would post the main message again). @default no deadline
+   */
+  readonly deadline?: number;
+  /** @default Date.now */
+  readonly now?: () => number;
 }
+
+/**
+ * Time one more Slack call may take at worst with the client's bounded retries (adapters/slack-client.ts: about
+ * 29 s), plus recording the delivery.
+ */
+export const THREAD_REPLY_RESERVE_MS = 30_000;
 
 /**
  * Posts the main message, then each thread reply under it, in order.
@@ -49,7 +63,7 @@ export async function postToSlack(
   client: WebClient,
   channel: string,
   { main, thread }: SlackPayload,
-  { log = console }: PostToSlackOptions = {},
+  { log = console, deadline = Number.POSITIVE_INFINITY, now = Date.now }: PostToSlackOptions = {},
 ): Promise<PostedToSlack> {
   let ts: string;
   try {
@@ -62,6 +76,12 @@ export async function postToSlack(
 
   const threadFailures: string[] = [];
   for (const [position, reply] of thread.entries()) {
+    if (deadline - now() < THREAD_REPLY_RESERVE_MS) {
+      const failure = `thread replies ${position + 1} to ${thread.length} under ${channel} message ${ts}: not posted, the invocation is about to time out`;
+      log.warn(`The alert was posted but ${failure}`);
+      threadFailures.push(failure);
+      break;
+    }
     try {
       await client.chat.postMessage({ channel, thread_ts: ts, ...messageArguments(reply) });
     } catch (error) {
@@ -77,8 +97,8 @@ export async function postToSlack(
 export function slackDestination(client: WebClient, channel: string, options: PostToSlackOptions = {}): Destination {
   return {
     id: `slack:${channel}`,
-    async send(alert): Promise<DeliveryReceipt> {
-      const posted = await postToSlack(client, channel, alert.slack, options);
+    async send(alert, { deadline }): Promise<DeliveryReceipt> {
+      const posted = await postToSlack(client, channel, alert.slack, { deadline, ...options });
       return { ref: posted.ts, warnings: posted.threadFailures };
     },
   };
