@@ -47,7 +47,7 @@ if (mode !== 'nothing') {
   }
 }
 const { user, system } = process.cpuUsage();
-writeSync(3, JSON.stringify({ cpuMs: (user + system) / 1000 }));
+writeSync(3, JSON.stringify({ cpuMs: (user + system) / 1000, maxRssKiB: process.resourceUsage().maxRSS }));
 process.exit(0);
 `;
 
@@ -66,6 +66,8 @@ interface ChildRun {
   readonly wallMs: number;
   /** User plus system CPU time the child used. */
   readonly cpuMs: number;
+  /** Peak resident memory of the child. */
+  readonly maxRssKiB: number;
 }
 
 export interface ColdStartResult {
@@ -77,6 +79,8 @@ export interface ColdStartResult {
   /** The same in CPU time. */
   readonly loadExtraCpuMs: readonly number[];
   readonly handleExtraCpuMs: readonly number[];
+  /** Peak resident memory of each `handle` process (what the function's memory setting has to hold). */
+  readonly handleMaxRssKiB: readonly number[];
   /** Messages the Slack stand-in received: one per `handle` run, or the handler did not really post. */
   readonly slackMessages: number;
   readonly secretReads: number;
@@ -120,6 +124,7 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
     const handleExtraMs: number[] = [];
     const loadExtraCpuMs: number[] = [];
     const handleExtraCpuMs: number[] = [];
+    const handleMaxRssKiB: number[] = [];
     // One unmeasured round warms the OS file cache, as a Lambda host's would be for a popular runtime.
     for (const mode of MODES) await runChild(mode, env, []);
     for (let round = 0; round < runs; round += 1) {
@@ -133,6 +138,7 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
       handleExtraMs.push(times.handle.wallMs - times.nothing.wallMs);
       loadExtraCpuMs.push(times.load.cpuMs - times.nothing.cpuMs);
       handleExtraCpuMs.push(times.handle.cpuMs - times.nothing.cpuMs);
+      handleMaxRssKiB.push(times.handle.maxRssKiB);
     }
     return {
       wallMs,
@@ -140,6 +146,7 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
       handleExtraMs,
       loadExtraCpuMs,
       handleExtraCpuMs,
+      handleMaxRssKiB,
       slackMessages: slack.messages(CHANNEL).length,
       secretReads: secrets.requests.length,
     };
@@ -170,7 +177,7 @@ function runChild(mode: ColdStartMode, env: NodeJS.ProcessEnv, nodeArgs: readonl
     child.on('error', reject);
     child.on('close', (code) => {
       const elapsed = performance.now() - started;
-      if (code === 0) resolve({ wallMs: elapsed, cpuMs: (JSON.parse(report) as { cpuMs: number }).cpuMs });
+      if (code === 0) resolve({ wallMs: elapsed, ...(JSON.parse(report) as { cpuMs: number; maxRssKiB: number }) });
       else reject(new Error(`cold-start child (${mode}) exited with ${code}:\n${output.slice(-4000)}`));
     });
   });

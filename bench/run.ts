@@ -76,6 +76,13 @@ async function coldStartFigures(bundlePath: string): Promise<Figure[]> {
       ],
     },
     {
+      name: 'Peak memory handling one event',
+      value: `${(median(result.handleMaxRssKiB) / 1024).toFixed(0)} MiB`,
+      target: null,
+      pass: null,
+      details: ['median peak RSS of the cold-start processes; the function is given 256 MB'],
+    },
+    {
       name: 'Cold start, module load alone',
       value: `+${ms(loadExtra)}`,
       target: null,
