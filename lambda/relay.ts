@@ -5,7 +5,7 @@ import type { ChangelogSource } from './core/changelog.js';
 import { renderEmail } from './core/email-message.js';
 import { buildAlerts } from './core/enrich.js';
 import { renderSlackMessages } from './core/slack-message.js';
-import { parseSnsEvent } from './core/sns-event.js';
+import { parseSnsEvent, type SnsNotification } from './core/sns-event.js';
 import {
   type DeliveryLog,
   type DeliverySummary,
@@ -51,12 +51,19 @@ export async function relayEvent(event: unknown, deps: RelayDependencies, run: R
 }
 
 /** Validates the event and builds its alerts (one per announced driver, or one unknown alert per notification). */
-export async function alertsForEvent(
+export function alertsForEvent(
   event: unknown,
   deps: Pick<RelayDependencies, 'changelogs' | 'logger' | 'metrics'>,
 ): Promise<Alert[]> {
+  return alertsForNotifications(parseSnsEvent(event), deps);
+}
+
+export async function alertsForNotifications(
+  notifications: readonly SnsNotification[],
+  deps: Pick<RelayDependencies, 'changelogs' | 'logger' | 'metrics'>,
+): Promise<Alert[]> {
   const alerts: Alert[] = [];
-  for (const notification of parseSnsEvent(event)) {
+  for (const notification of notifications) {
     alerts.push(...(await buildAlerts(notification, deps.changelogs)));
   }
   deps.metrics?.addMetric('AlertsBuilt', MetricUnit.Count, alerts.length);

@@ -8,14 +8,13 @@ import { parseSlackChannels } from '../config.js';
 import type { Alert } from '../core/alert.js';
 import type { ChangelogSource } from '../core/changelog.js';
 import { renderEmail } from '../core/email-message.js';
-import { buildAlerts } from '../core/enrich.js';
 import { RelayError } from '../core/errors.js';
 import { renderSlackMessages } from '../core/slack-message.js';
 import { parseSnsEventJson } from '../core/sns-event.js';
 import { renderText } from '../core/terminal-text.js';
 import { DeliveryFailedError, type DeliveryOutcome, type DeliverySummary, type Destination } from '../delivery.js';
 import { createDestinations } from '../destinations.js';
-import { alertsForEvent, deliverEvery } from '../relay.js';
+import { alertsForNotifications, deliverEvery } from '../relay.js';
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIo {
@@ -98,7 +97,7 @@ async function render(args: readonly string[], io: CliIo): Promise<number> {
   const source = values['changelog-dir']
     ? createFileChangelogSource(values['changelog-dir'])
     : createChangelogSource({ live: false });
-  const alerts = await alertsFromEventText(text, source);
+  const alerts = await alertsForNotifications(parseSnsEventJson(text), { changelogs: source });
   io.stdout(formatAlerts(alerts, format));
   return 0;
 }
@@ -110,14 +109,6 @@ async function readEventFile(path: string): Promise<string> {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : oneLine(error);
     throw new RelayError('invalid-event', `cannot read event file ${path}: ${reason}`, { cause: error });
   }
-}
-
-export async function alertsFromEventText(text: string, source: ChangelogSource): Promise<Alert[]> {
-  const alerts: Alert[] = [];
-  for (const notification of parseSnsEventJson(text)) {
-    alerts.push(...(await buildAlerts(notification, source)));
-  }
-  return alerts;
 }
 
 export function formatAlerts(alerts: readonly Alert[], format: Format): string {
@@ -140,7 +131,9 @@ function slackPayload(alert: Alert) {
 
 async function demo(io: CliIo): Promise<number> {
   const sample = await readFile(join(__dirname, 'sample-notification.json'), 'utf8');
-  const alerts = await alertsFromEventText(sample, createChangelogSource({ live: false }));
+  const alerts = await alertsForNotifications(parseSnsEventJson(sample), {
+    changelogs: createChangelogSource({ live: false }),
+  });
   for (const alert of alerts) {
     const { main } = renderSlackMessages(alert);
     const email = renderEmail(alert);
@@ -181,15 +174,9 @@ async function send(args: readonly string[], io: CliIo): Promise<number> {
 /** Delivers like the Lambda function, with destinations from the environment and a ledger for this run only. */
 async function deliver(eventText: string, changelogs: ChangelogSource, io: CliIo): Promise<number> {
   const destinations = destinationsFromEnv(io.env);
-  let event: unknown;
-  try {
-    event = JSON.parse(eventText);
-  } catch (error) {
-    throw new RelayError('invalid-event', `invalid SNS event: not JSON (${oneLine(error)})`, { cause: error });
-  }
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const deps = { changelogs, destinations, store: createMemoryDeliveryStore(), logger: quiet };
-  const alerts = await alertsForEvent(event, deps);
+  const alerts = await alertsForNotifications(parseSnsEventJson(eventText), deps);
   try {
     const summary = await deliverEvery(alerts, deps, {
       owner: `cli-${process.pid}`,
