@@ -30,24 +30,25 @@ export function createDestinations(
   const destinations: Destination[] = [];
   const { slackTokenSecretId, emailTopicArn } = config;
   if (config.slackChannels.length > 0) {
+    // Channels are served concurrently: they share one read in flight, so a cold start asks Secrets Manager once.
     // After Slack refuses the token, the next read skips the cache: the fix is a new token in the secret, and
     // Lambda's retries (one and two minutes later) would otherwise reuse the refused one until the cache expires,
     // sending the event to the dead-letter queue although the token was already replaced.
-    // Channels are served concurrently, so they share that one fresh read rather than one of them taking it and
-    // the others still getting the refused token from the cache.
     let tokenRefused = false;
-    let freshRead: Promise<string> | undefined;
+    let inFlight: Promise<string> | undefined;
     const readToken =
       options.slackToken ??
       (() => {
         if (slackTokenSecretId === null) throw new Error('slack channels configured without a token secret');
-        if (tokenRefused) {
+        if (inFlight === undefined || tokenRefused) {
+          const forceFetch = tokenRefused;
           tokenRefused = false;
-          freshRead = readSlackToken(slackTokenSecretId, { forceFetch: true }).finally(() => {
-            freshRead = undefined;
+          const read = readSlackToken(slackTokenSecretId, { forceFetch }).finally(() => {
+            if (inFlight === read) inFlight = undefined;
           });
+          inFlight = read;
         }
-        return freshRead ?? readSlackToken(slackTokenSecretId);
+        return inFlight;
       });
     const slackClient = cachedByToken(readToken, (token) =>
       createSlackClient(token, {

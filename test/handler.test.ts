@@ -68,6 +68,14 @@ describe('the Lambda handler', () => {
     expect(emails[0]?.message).toContain('8.6.1');
   });
 
+  it('reads the token secret once on a cold start, however many channels post at the same time', async () => {
+    const { secrets, invoke } = await harness();
+
+    await invoke(loadEvent('pv-8.6.1'));
+
+    expect(secrets.requests).toHaveLength(1);
+  });
+
   it('posts nothing new when SNS delivers the same event again under a new request id', async () => {
     // Prepare
     const { slack, ...parts } = await harness();
