@@ -78,7 +78,7 @@ export async function alertsForNotifications(
 /** Renders each alert and delivers it to every destination once; throws DeliveryFailedError if any failed. */
 export function deliverEvery(
   alerts: readonly Alert[],
-  deps: RelayDependencies,
+  deps: Omit<RelayDependencies, 'changelogs'>,
   run: RelayRun,
 ): Promise<DeliverySummary> {
   return deliverAlerts({

@@ -6,7 +6,6 @@ import { createChangelogSource } from '../adapters/changelog-source.js';
 import { createMemoryDeliveryStore } from '../adapters/memory-delivery-store.js';
 import { parseSlackChannels } from '../config.js';
 import type { Alert } from '../core/alert.js';
-import type { ChangelogSource } from '../core/changelog.js';
 import { renderEmail } from '../core/email-message.js';
 import { RelayError } from '../core/errors.js';
 import { renderSlackMessages } from '../core/slack-message.js';
@@ -144,7 +143,7 @@ async function demo(io: CliIo): Promise<number> {
   }
   if (io.env.SLACK_BOT_TOKEN && io.env.SLACK_CHANNELS) {
     io.stdout(`${'-'.repeat(72)}\nSLACK_BOT_TOKEN and SLACK_CHANNELS are set: posting the sample for real.\n`);
-    return await deliver(sample, createChangelogSource({ live: false }), io);
+    return await deliver(alerts, io);
   }
   io.stdout('\nNothing was sent. Set SLACK_BOT_TOKEN and SLACK_CHANNELS to post this sample to Slack.\n');
   return 0;
@@ -168,15 +167,14 @@ async function send(args: readonly string[], io: CliIo): Promise<number> {
         live: values.live === true,
         onFallback: (family, reason) => io.stderr(`note: ${family}: using the bundled snapshot (${reason})\n`),
       });
-  return await deliver(text, source, io);
+  return await deliver(await alertsForNotifications(parseSnsEventJson(text), { changelogs: source }), io);
 }
 
 /** Delivers like the Lambda function, with destinations from the environment and a ledger for this run only. */
-async function deliver(eventText: string, changelogs: ChangelogSource, io: CliIo): Promise<number> {
+async function deliver(alerts: readonly Alert[], io: CliIo): Promise<number> {
   const destinations = destinationsFromEnv(io.env);
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const deps = { changelogs, destinations, store: createMemoryDeliveryStore(), logger: quiet };
-  const alerts = await alertsForNotifications(parseSnsEventJson(eventText), deps);
+  const deps = { destinations, store: createMemoryDeliveryStore(), logger: quiet };
   try {
     const summary = await deliverEvery(alerts, deps, {
       owner: `cli-${process.pid}`,
