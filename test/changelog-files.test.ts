@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileChangelogSource } from '../lambda/adapters/changelog-files.js';
-import { snapshotChangelog } from '../lambda/core/changelog-snapshot.js';
+import { snapshotChangelog } from '../lambda/core/bundled-snapshot.js';
 
 const PAGES = join(__dirname, 'fixtures', 'pages');
 

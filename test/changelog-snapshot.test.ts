@@ -1,12 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  buildSnapshot,
-  SNAPSHOT_AS_OF,
-  type SnapshotFile,
-  serializeSnapshot,
-  snapshotChangelog,
-} from '../lambda/core/changelog-snapshot.js';
+import { SNAPSHOT_AS_OF, type SnapshotFile, snapshotChangelog } from '../lambda/core/bundled-snapshot.js';
+import { buildSnapshot, serializeSnapshot } from '../lambda/core/changelog-snapshot.js';
 import type { DriverFamily } from '../lambda/core/driver-family.js';
 import { RelayError } from '../lambda/core/errors.js';
 import { fixturePage } from './support/page-server.js';

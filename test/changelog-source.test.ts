@@ -1,6 +1,6 @@
 import { createChangelogSource } from '../lambda/adapters/changelog-source.js';
 import { fetchHistoryPage, type HistoryPageUrls } from '../lambda/adapters/history-page-fetch.js';
-import { snapshotChangelog } from '../lambda/core/changelog-snapshot.js';
+import { snapshotChangelog } from '../lambda/core/bundled-snapshot.js';
 import type { DriverFamily } from '../lambda/core/driver-family.js';
 import { fixturePage, type PageRoute, type PageServer, startPageServer } from './support/page-server.js';
 

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatUpdateReport, updateChangelog } from '../lambda/cli/update-changelog.js';
-import type { SnapshotFile } from '../lambda/core/changelog-snapshot.js';
+import type { SnapshotFile } from '../lambda/core/bundled-snapshot.js';
 import type { DriverFamily } from '../lambda/core/driver-family.js';
 import { RelayError } from '../lambda/core/errors.js';
 import { fixturePage, type PageRoute, type PageServer, startPageServer } from './support/page-server.js';

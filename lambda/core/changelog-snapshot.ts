@@ -1,18 +1,11 @@
 /**
  * Builds the changelogs bundled with the Lambda, used when a live history page cannot be read: the JSON beside this
  * file is buildSnapshot() over the four history pages, and `driver-relay update-changelog` rewrites it. Reading the
- * bundled copy is bundled-snapshot.ts, re-exported here.
+ * bundled copy is bundled-snapshot.ts.
  */
 import type { SnapshotFamily, SnapshotFile } from './bundled-snapshot.js';
 import { parseHistoryPage } from './changelog-page.js';
 import { DRIVER_FAMILIES, type DriverFamily } from './driver-family.js';
-
-export {
-  SNAPSHOT_AS_OF,
-  type SnapshotFamily,
-  type SnapshotFile,
-  snapshotChangelog,
-} from './bundled-snapshot.js';
 
 /** Reads the four history pages into a snapshot; throws RelayError('page-unreadable') as parseHistoryPage does. */
 export function buildSnapshot(pages: Readonly<Record<DriverFamily, string>>, asOf: string): SnapshotFile {
