@@ -1,8 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { snapshotChangelog } from '../core/bundled-snapshot.js';
 import type { Changelog, ChangelogSource } from '../core/changelog.js';
 import { parseHistoryPage } from '../core/changelog-page.js';
-import { snapshotChangelog } from '../core/bundled-snapshot.js';
 import type { DriverFamily } from '../core/driver-family.js';
 import { RelayError } from '../core/errors.js';
 
