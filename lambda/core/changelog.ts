@@ -54,6 +54,9 @@ export interface ParsedHistoryPage {
 
 /** Where the enrichment reads a family's changelog from (live page, files, or the bundled snapshot). */
 export interface ChangelogSource {
-  /** Never rejects for a page problem: a source falls back to the snapshot instead. */
+  /**
+   * The live source never rejects for a page problem: it falls back to the snapshot. The file source (the CLI's
+   * --changelog-dir) does reject for a file it cannot read, since the user named it explicitly.
+   */
   getChangelog(family: DriverFamily, announcedVersion: string | null): Promise<Changelog>;
 }
