@@ -82,7 +82,7 @@ describe('the body', () => {
 
   test('ends with the original subject and message', () => {
     const body = renderEmail(pvAlert()).body;
-    const original = body.indexOf('Original notification');
+    const original = body.indexOf("AWS's notice as it came");
     expect(original).toBeGreaterThan(body.indexOf('Verify'));
     expect(body.slice(original)).toContain('Subject: AWS PV Driver 8.6.1 Released');
     expect(body.slice(original)).toContain('    Regards,\n    Amazon EC2 for Windows Team');

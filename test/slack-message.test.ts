@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/web-api';
-import type { Alert } from '../lambda/core/alert.js';
+import type { Alert, ReleaseAlert } from '../lambda/core/alert.js';
 import { renderSlackMessages, type SlackMessage } from '../lambda/core/slack-message.js';
 import {
   alertWithManyDetailLines,
@@ -89,8 +89,19 @@ function controlSequences(messages: readonly SlackMessage[]): string[] {
 }
 
 function hostileEverywhere(alert: Alert): Alert {
+  if (alert.kind === 'unrecognised') {
+    return {
+      ...alert,
+      familyName: HOSTILE,
+      notices: [HOSTILE],
+      original: { subject: HOSTILE, message: HOSTILE },
+      messageId: HOSTILE,
+    };
+  }
   return {
     ...alert,
+    kind: 'release',
+    versionRolledBack: false,
     familyName: `${alert.familyName} ${HOSTILE}`,
     version: `${alert.version} ${HOSTILE}`,
     releaseDate: HOSTILE,
@@ -98,12 +109,10 @@ function hostileEverywhere(alert: Alert): Alert {
     previous: { version: HOSTILE, releaseDate: HOSTILE },
     newerKnown: { version: HOSTILE, releaseDate: HOSTILE },
     notices: [HOSTILE],
-    windowsServer: [{ windowsServer: HOSTILE, recommendation: HOSTILE, action: 'stay' }],
+    windowsServer: [{ windowsServer: HOSTILE, recommendation: HOSTILE, action: 'stay', targetVersion: HOSTILE }],
     caveats: [HOSTILE],
-    install: { ssmPackage: HOSTILE, ssmCommand: HOSTILE, downloadUrl: HOSTILE, notes: [HOSTILE] },
+    install: { ssmPackage: HOSTILE, version: HOSTILE, ssmCommand: HOSTILE, downloadUrl: HOSTILE, notes: [HOSTILE] },
     verifyCommand: HOSTILE,
-    downloadUrl: HOSTILE,
-    ssmPackage: HOSTILE,
     sourceUrl: 'https://docs.aws.amazon.com/x|<!channel>',
     changelog: { origin: 'live', asOf: HOSTILE },
     original: { subject: HOSTILE, message: HOSTILE },
@@ -202,7 +211,7 @@ describe('release notes and notices', () => {
     const changes = sections.findIndex((text) => text.startsWith('*What changed*'));
     expect(notice).toBeGreaterThanOrEqual(0);
     expect(notice).toBeLessThan(changes);
-    expect(sections[notice]).toContain(':warning: *2.5.0 is older than the newest known ENA release');
+    expect(sections[notice]).toContain(':warning: *2.5.0 is older than the newest known good ENA release');
   });
 
   test('group labels are bold lines and the items under them are bullets', () => {
@@ -269,7 +278,10 @@ describe('an alert with 200 detail lines', () => {
 describe('text that tries to ping or forge links', () => {
   const cases: [string, Alert][] = [
     ['a known release', hostileEverywhere(pvAlert())],
-    ['a long known release', { ...hostileEverywhere(pvAlert()), details: Array.from({ length: 30 }, () => HOSTILE) }],
+    [
+      'a long known release',
+      { ...(hostileEverywhere(pvAlert()) as ReleaseAlert), details: Array.from({ length: 30 }, () => HOSTILE) },
+    ],
     ['an unrecognised notification', hostileEverywhere(unrecognisedAlert())],
   ];
 
@@ -319,9 +331,16 @@ describe('huge input', () => {
           windowsServer: oneLongLine,
           recommendation: hundredKb,
           action: 'install' as const,
+          targetVersion: oneLongLine,
         })),
         caveats: [hundredKb, oneLongLine],
-        install: { ssmPackage: oneLongLine, ssmCommand: hundredKb, downloadUrl: oneLongLine, notes: [hundredKb] },
+        install: {
+          ssmPackage: oneLongLine,
+          version: oneLongLine,
+          ssmCommand: hundredKb,
+          downloadUrl: oneLongLine,
+          notes: [hundredKb],
+        },
         verifyCommand: oneLongLine,
         changelog: { origin: 'live', asOf: oneLongLine },
         original: { subject: hundredKb, message: hundredKb },

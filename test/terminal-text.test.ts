@@ -37,7 +37,7 @@ describe('an alert read in a terminal', () => {
   test('puts notices right after the heading', () => {
     const text = renderText(rolledBackEnaAlert());
     expect(text).toContain(
-      'as of 2026-07-01\n\n! AWS rolled back ENA 2.5.0: do not install it. See the release notes below.\n! 2.5.0 is older',
+      'as of 2026-07-01\n\n! AWS rolled back ENA 2.5.0: do not install it. Instances that run it should go to ENA 2.11.0.\n! 2.5.0 is older',
     );
   });
 
@@ -54,8 +54,8 @@ describe('an alert read in a terminal', () => {
         '=================================================',
         'The relay could not identify the driver in this notification and is forwarding it as it came.',
         '',
-        'Original notification',
-        '---------------------',
+        "AWS's notice as it came",
+        '-----------------------',
         '  Subject: New EC2 Windows drivers now available',
         '',
         '    New versions of the Amazon EC2 Windows drivers have been released.',

@@ -2,7 +2,7 @@
  * The words every rendering of an Alert shares (Slack, email, terminal), so the three say the same thing.
  * Everything here is raw text: each renderer escapes or cleans it for its medium.
  */
-import type { Alert, WindowsServerGuidance } from './alert.js';
+import type { Alert, AlertKind, DriverAlert, WindowsServerGuidance } from './alert.js';
 import type { ChangelogOrigin } from './changelog.js';
 
 export const UNRECOGNISED_TITLE = 'EC2 Windows drivers notification (not recognised)';
@@ -39,19 +39,49 @@ export function groupDetails(details: readonly string[]): DetailGroup[] {
   return groups;
 }
 
-/** "AWS PV driver 8.6.1 released" */
+/**
+ * The headline says what kind of notice it is: "released" only for a release, and a rollback says first what not
+ * to do.
+ */
 export function title(alert: Alert): string {
-  if (alert.family === 'unknown') return UNRECOGNISED_TITLE;
-  return alert.version === null
-    ? `${alert.familyName} driver: new release announced`
-    : `${alert.familyName} driver ${alert.version} released`;
+  if (alert.kind === 'unrecognised') return UNRECOGNISED_TITLE;
+  const name = alert.familyName;
+  const version = alert.version;
+  switch (alert.kind) {
+    case 'release':
+      if (version === null) return `${name} driver: new release announced`;
+      return alert.versionRolledBack
+        ? `${name} driver ${version} announced, but ROLLED BACK: do not install`
+        : `${name} driver ${version} released`;
+    case 'rollback':
+      return version === null
+        ? `ROLLED BACK: do not install the ${name} release AWS names below`
+        : `ROLLED BACK: do not install ${name} ${version}`;
+    case 'upcoming':
+      return `${name} driver ${version ?? 'release'} upcoming: not released yet`;
+    case 'end-of-support':
+      return `${name} driver${version === null ? 's' : ` ${version}`}: end of support`;
+    case 'notice':
+      return `${name} driver notice${version === null ? '' : ` about ${version}`}`;
+  }
 }
 
-/** "AWS PV 8.6.1 released 2026-07-21" */
+/** Short words for a kind, where a line must say it in passing. */
+export const KIND_WORDS: Readonly<Record<AlertKind, string>> = {
+  release: 'release',
+  rollback: 'rollback',
+  'end-of-support': 'end of support',
+  upcoming: 'upcoming release',
+  notice: 'notice',
+  unrecognised: 'not recognised',
+};
+
+/** "AWS PV 8.6.1 released 2026-07-21": the headline with the date, for an email subject or a preview. */
 export function releasePhrase(alert: Alert): string {
-  if (alert.family === 'unknown') return UNRECOGNISED_TITLE;
+  if (alert.kind === 'unrecognised') return UNRECOGNISED_TITLE;
+  if (alert.kind !== 'release' || alert.version === null || alert.install.version === null) return title(alert);
   const date = alert.releaseDate === null ? '' : ` ${alert.releaseDate}`;
-  return `${alert.familyName} ${alert.version ?? 'new version'} released${date}`;
+  return `${alert.familyName} ${alert.version} released${date}`;
 }
 
 /**
@@ -60,7 +90,7 @@ export function releasePhrase(alert: Alert): string {
  */
 export function summary(alert: Alert): string {
   const gist =
-    alert.family === 'unknown'
+    alert.kind === 'unrecognised'
       ? (alert.original.subject ?? alert.original.message)
       : (alert.notices[0] ??
         groupDetails(alert.details)
@@ -71,17 +101,17 @@ export function summary(alert: Alert): string {
   return gist.trim() === '' ? releasePhrase(alert) : `${releasePhrase(alert)}: ${gist}`;
 }
 
-export function releaseDateText(alert: Alert): string {
+export function releaseDateText(alert: DriverAlert): string {
   return alert.releaseDate === null ? 'Release date not published' : `Released ${alert.releaseDate}`;
 }
 
-export function previousText(alert: Alert): string | null {
+export function previousText(alert: DriverAlert): string | null {
   const previous = alert.previous;
   if (previous === null) return null;
   return `Previous: ${previous.version}${previous.releaseDate === null ? '' : ` (${previous.releaseDate})`}`;
 }
 
-export function newerText(alert: Alert): string | null {
+export function newerText(alert: DriverAlert): string | null {
   const newer = alert.newerKnown;
   if (newer === null) return null;
   return `Newer already out: ${newer.version}${newer.releaseDate === null ? '' : ` (${newer.releaseDate})`}`;
@@ -93,14 +123,13 @@ const ORIGIN_WORDS: Readonly<Record<ChangelogOrigin, string>> = {
   file: 'version history from a local file',
 };
 
-export function changelogText(alert: Alert): string | null {
+export function changelogText(alert: DriverAlert): string {
   const changelog = alert.changelog;
-  if (changelog === null) return null;
   return `Changelog: ${ORIGIN_WORDS[changelog.origin]}, as of ${changelog.asOf}`;
 }
 
 /** Said in place of the notes when there are none. */
-export function noDetailsText(alert: Alert): string {
+export function noDetailsText(alert: DriverAlert): string {
   return alert.notesPublished
     ? 'The version history gives no details for this version.'
     : 'The version history does not list this version yet.';
@@ -114,9 +143,19 @@ export const ACTION_TAGS: Readonly<Record<WindowsServerGuidance['action'], strin
   other: 'NOTE',
 };
 
-export function historyLinkLabel(alert: Alert): string {
-  return alert.family === 'unknown' ? 'Version history' : `${alert.familyName} version history`;
+export function historyLinkLabel(alert: DriverAlert): string {
+  return `${alert.familyName} version history`;
 }
+
+/** "Go back to: ENA 2.4.0 (2022-04-28)" for a rollback. */
+export function returnToText(alert: DriverAlert): string | null {
+  if (alert.kind !== 'rollback' || alert.returnTo === null) return null;
+  const { version, releaseDate } = alert.returnTo;
+  return `Go to: ${alert.familyName} ${version}${releaseDate === null ? '' : ` (${releaseDate})`}`;
+}
+
+/** The heading over AWS's own text in every rendering. */
+export const ORIGINAL_HEADING = "AWS's notice as it came";
 
 /** "AWSPVDriver.zip (8.6.1)": the file name the URL ends with, and the version when known. */
 export function downloadLabel(url: string, version: string | null): string {

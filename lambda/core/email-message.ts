@@ -62,7 +62,7 @@ export function renderEmail(alert: Alert): { subject: string; body: string } {
 }
 
 function subjectFor(alert: Alert): string {
-  if (alert.family !== 'unknown') return snsSubject(`${SUBJECT_PREFIX}${releasePhrase(alert)}`);
+  if (alert.kind !== 'unrecognised') return snsSubject(`${SUBJECT_PREFIX}${releasePhrase(alert)}`);
   const original = alert.original.subject === null ? '' : toAscii(alert.original.subject);
   return snsSubject(`${SUBJECT_PREFIX}Unrecognised notification${original === '' ? '' : `: ${original}`}`);
 }

@@ -1,22 +1,22 @@
-import type { Alert, InstallSteps, ReleaseRef } from './alert.js';
-import { type Announcement, findAnnouncements } from './announcement.js';
+import type { Alert, DriverAlert, InstallSteps, NoInstallSteps, ReleaseRef, UnrecognisedAlert } from './alert.js';
 import type { Changelog, ChangelogEntry, ChangelogSource } from './changelog.js';
 import { type DriverFamily, FAMILIES } from './driver-family.js';
+import { type FamilyNotice, readNotice } from './notice.js';
 import type { SnsNotification } from './sns-event.js';
 import { compareVersions, sameVersion } from './version.js';
 import { guidanceFor, rulesFor } from './windows-server.js';
 
 /**
- * Builds one alert per announced driver in a notification, or a single `unknown` alert carrying the original
- * text when nothing in it can be attributed. Never drops a notification.
+ * Builds one alert per driver family the notification is about (at most one per family), or a single
+ * `unrecognised` alert carrying the original text when it names none. Never drops a notification.
  */
 export async function buildAlerts(notification: SnsNotification, changelogs: ChangelogSource): Promise<Alert[]> {
-  const announcements = findAnnouncements(notification.subject, notification.message);
-  if (announcements.length === 0) return [unknownAlert(notification)];
+  const notices = readNotice(notification.subject, notification.message);
+  if (notices.length === 0) return [unknownAlert(notification)];
   const alerts: Alert[] = [];
-  for (const [index, announcement] of announcements.entries()) {
-    const changelog = await changelogs.getChangelog(announcement.family, announcement.version);
-    alerts.push(enrich(notification, index, announcement, changelog));
+  for (const [index, notice] of notices.entries()) {
+    const changelog = await changelogs.getChangelog(notice.family, notice.version);
+    alerts.push(enrich(notification, index, notice, changelog));
   }
   return alerts;
 }
@@ -26,98 +26,182 @@ const byVersionDescending = (a: ChangelogEntry, b: ChangelogEntry) => compareVer
 const ref = (entry: ChangelogEntry | undefined): ReleaseRef | null =>
   entry ? { version: entry.version, releaseDate: entry.releaseDate } : null;
 
-const ROLLED_BACK = /\brolled back\b/i;
+/** How the version-history pages say a release was taken back. */
+const ROLLED_BACK = /\b(?:rolled back|withdrawn|pulled|recalled)\b/i;
+
+const dated = (entry: ReleaseRef) => `${entry.version}${entry.releaseDate ? ` (${entry.releaseDate})` : ''}`;
 
 export function enrich(
   notification: SnsNotification,
   index: number,
-  { family, version }: Announcement,
+  notice: FamilyNotice,
   changelog: Changelog,
-): Alert {
+): DriverAlert {
+  const { family, version, kind } = notice;
   const info = FAMILIES[family];
   const entries = [...changelog.entries].sort(byVersionDescending);
-  const newest = entries[0];
+  const rolledBack = (candidate: string) =>
+    notice.rolledBack.some((v) => sameVersion(v, candidate)) ||
+    entries.some((e) => sameVersion(e.version, candidate) && e.details.some((line) => ROLLED_BACK.test(line)));
+  const good = entries.filter((e) => !rolledBack(e.version));
   const entry = version === null ? undefined : entries.find((e) => sameVersion(e.version, version));
   const previous = version === null ? undefined : entries.find((e) => compareVersions(e.version, version) < 0);
-  const newerKnown = version !== null && newest && compareVersions(newest.version, version) > 0 ? newest : undefined;
-  const details = entry?.details ?? [];
+  const newestGood = good[0];
+  const newerKnown =
+    version !== null && newestGood && compareVersions(newestGood.version, version) > 0 ? newestGood : undefined;
+  const blocked = version !== null && rolledBack(version);
 
-  const rolledBack = details.some((line) => ROLLED_BACK.test(line));
   const notices: string[] = [];
-  if (rolledBack) {
-    notices.push(`AWS rolled back ${info.name} ${version}: do not install it. See the release notes below.`);
+  if (kind !== 'rollback' && blocked) {
+    notices.push(
+      `${info.name} ${version} is marked rolled back${notice.rolledBack.some((v) => sameVersion(v, version)) ? ' in the notice' : ' in the version history'}: do not install it.`,
+    );
   }
   if (version === null) {
     notices.push(
-      `The notification names no version.${newest ? ` The newest ${info.name} release known is ${newest.version}${newest.releaseDate ? ` (${newest.releaseDate})` : ''}.` : ''}`,
+      `The notice names no ${info.name} version.${newestGood ? ` The newest good ${info.name} release known is ${dated(newestGood)}.` : ''}`,
     );
-  } else if (!entry) {
+  } else if (!entry && kind !== 'upcoming') {
     notices.push(
-      `Release notes for ${info.name} ${version} are not on the version-history page yet (${changelog.origin} copy of ${changelog.asOf}). Check the page before rolling it out.`,
+      `Release notes for ${info.name} ${version} are not on the version-history page yet (${changelog.origin} copy of ${changelog.asOf}). Check the page before acting.`,
     );
   }
-  if (newerKnown && version !== null) {
+  if (newerKnown && kind !== 'upcoming') {
+    notices.push(`${version} is older than the newest known good ${info.name} release, ${dated(newerKnown)}.`);
+  }
+  const otherRolledBack = notice.rolledBack.filter((v) => version === null || !sameVersion(v, version));
+  if (otherRolledBack.length > 0) {
     notices.push(
-      `${version} is older than the newest known ${info.name} release, ${newerKnown.version}${newerKnown.releaseDate ? ` (${newerKnown.releaseDate})` : ''}.`,
+      `The notice says ${info.name} ${otherRolledBack.join(', ')} ${otherRolledBack.length > 1 ? 'were' : 'was'} rolled back: do not install ${otherRolledBack.length > 1 ? 'them' : 'it'}.`,
+    );
+  }
+  const alsoNamed = notice.alsoNamed.filter((v) => !notice.rolledBack.includes(v)).slice(0, 5);
+  if (alsoNamed.length > 0) {
+    notices.push(
+      `The notice also names ${info.name} ${alsoNamed.join(', ')}; this alert is about ${version ?? 'the release it announces'}. Read AWS's text below.`,
     );
   }
 
-  // AWS withdraws a rolled-back package: offering its download or an install command would undo the rollback.
-  const downloadUrl = rolledBack
-    ? null
-    : version === null
-      ? info.latestDownloadUrl
-      : (entry?.packageUrl ?? info.downloadUrl(version));
+  const returnTo = kind === 'rollback' ? returnVersion(notice, entries, good) : null;
+  if (kind === 'rollback') {
+    notices.unshift(
+      `AWS rolled back ${version === null ? `a ${info.name} release` : `${info.name} ${version}`}: do not install it.${returnTo === null ? '' : ` Instances that run it should go to ${info.name} ${returnTo.version}.`}`,
+    );
+  }
+  const { guidance, disagreements } =
+    kind === 'release' || kind === 'rollback'
+      ? guidanceFor(family, rulesFor(family, changelog.windowsServerTable), {
+          kind,
+          version,
+          blocked,
+          newestGood: newestGood?.version ?? null,
+          goodVersions: good.map((e) => e.version),
+          claims: notice.supportClaims,
+        })
+      : { guidance: [], disagreements: [] };
+  notices.push(...disagreements);
 
-  return {
+  const common = {
     messageId: notification.messageId,
     index,
     family,
     familyName: info.name,
     version,
     releaseDate: entry?.releaseDate ?? null,
-    details,
+    details: entry?.details ?? [],
     notesPublished: entry !== undefined,
     previous: ref(previous),
     newerKnown: ref(newerKnown),
     notices,
-    windowsServer: guidanceFor(family, rulesFor(family, changelog.windowsServerTable), {
-      version,
-      newer: newerKnown?.version ?? null,
-      rolledBack,
-    }),
+    windowsServer: guidance,
     caveats: CAVEATS[family],
-    install: installSteps(family, version, downloadUrl, rolledBack ? (previous?.version ?? null) : false),
     verifyCommand: info.verifyCommand,
-    downloadUrl,
-    ssmPackage: info.ssmPackage,
     sourceUrl: info.historyUrl,
     changelog: { origin: changelog.origin, asOf: changelog.asOf },
     original: { subject: notification.subject, message: notification.message },
   };
+  switch (kind) {
+    case 'release': {
+      // Servers that run the latest version take the newest good release, never an older re-announced one.
+      const installVersion = blocked || version === null ? null : (newerKnown?.version ?? version);
+      const installEntry =
+        installVersion === null ? undefined : entries.find((e) => sameVersion(e.version, installVersion));
+      return {
+        ...common,
+        kind,
+        versionRolledBack: blocked,
+        install: installSteps(family, version, installVersion, installEntry, blocked),
+      };
+    }
+    case 'rollback':
+      return { ...common, kind, returnTo, install: noInstall(family, rollbackNote(family, version, returnTo)) };
+    case 'upcoming':
+      return {
+        ...common,
+        kind,
+        install: noInstall(
+          family,
+          `Nothing to install yet: AWS says ${info.name} ${version ?? 'a new version'} will be released later.`,
+        ),
+      };
+    case 'end-of-support':
+      return {
+        ...common,
+        kind,
+        install: noInstall(
+          family,
+          'Nothing to install: this is an end-of-support notice. Plan the move AWS describes below.',
+        ),
+      };
+    case 'notice':
+      return {
+        ...common,
+        kind,
+        install: noInstall(family, "Nothing to install: this notice announces no release. Read AWS's text below."),
+      };
+  }
 }
 
-export function unknownAlert(notification: SnsNotification): Alert {
+/** AWS's own word first (a version the notice says to go back to), else the newest good release known. */
+function returnVersion(
+  notice: FamilyNotice,
+  entries: readonly ChangelogEntry[],
+  good: readonly ChangelogEntry[],
+): ReleaseRef | null {
+  const named = notice.target;
+  if (named !== null && good.some((e) => sameVersion(e.version, named))) {
+    return ref(entries.find((e) => sameVersion(e.version, named)));
+  }
+  if (named !== null && !entries.some((e) => sameVersion(e.version, named)))
+    return { version: named, releaseDate: null };
+  return notice.version === null ? null : ref(good[0]);
+}
+
+function rollbackNote(family: DriverFamily, version: string | null, returnTo: ReleaseRef | null): string {
+  const info = FAMILIES[family];
+  const what = version === null ? 'the release it names' : `${info.name} ${version}`;
+  const target =
+    returnTo === null ? 'the previous good release (see the version history)' : `${info.name} ${returnTo.version}`;
+  const how =
+    info.ssmPackage === null
+      ? ''
+      : ` (AWS-ConfigureAWSPackage with name ${info.ssmPackage}${returnTo === null ? '' : ` and version ${returnTo.version}`}, on those instances only)`;
+  return `AWS rolled back ${what}, so no install command is given. Instances that run it should go to ${target}${how}.`;
+}
+
+function noInstall(family: DriverFamily, note: string): NoInstallSteps {
+  return { ssmPackage: FAMILIES[family].ssmPackage, version: null, ssmCommand: null, downloadUrl: null, notes: [note] };
+}
+
+export function unknownAlert(notification: SnsNotification): UnrecognisedAlert {
   return {
     messageId: notification.messageId,
     index: 0,
+    kind: 'unrecognised',
     family: 'unknown',
     familyName: 'Unrecognised notification',
     version: null,
-    releaseDate: null,
-    details: [],
-    notesPublished: false,
-    previous: null,
-    newerKnown: null,
     notices: ['The relay could not tell which driver this notification is about, so it is forwarded as it came.'],
-    windowsServer: [],
-    caveats: [],
-    install: { ssmPackage: null, ssmCommand: null, downloadUrl: null, notes: [] },
-    verifyCommand: null,
-    downloadUrl: null,
-    ssmPackage: null,
-    sourceUrl: null,
-    changelog: null,
     original: { subject: notification.subject, message: notification.message },
   };
 }
@@ -144,22 +228,34 @@ const CAVEATS: Readonly<Record<DriverFamily, readonly string[]>> = {
 
 function installSteps(
   family: DriverFamily,
+  announced: string | null,
   version: string | null,
-  downloadUrl: string | null,
-  /** Set when the announced version was rolled back: the release to go back to (null when unknown). */
-  rollBackTo: string | null | false,
+  entry: ChangelogEntry | undefined,
+  blocked: boolean,
 ): InstallSteps {
   const info = FAMILIES[family];
+  if (version === null) {
+    return {
+      ssmPackage: info.ssmPackage,
+      version: null,
+      ssmCommand: null,
+      downloadUrl: null,
+      notes: [
+        blocked
+          ? `No install command: ${info.name} ${announced} is marked rolled back.`
+          : 'No install command: the notice names no version. Check the version history for the release it announces.',
+      ],
+    };
+  }
   const notes: string[] = [];
   let ssmCommand: string | null = null;
-  if (rollBackTo !== false) {
-    const target = rollBackTo === null ? 'the previous release' : `${info.name} ${rollBackTo}`;
+  if (announced !== null && !sameVersion(announced, version)) {
     notes.push(
-      `AWS rolled this version back, so no install command is given. Instances that already run it should go back to ${target}${info.ssmPackage ? ` (AWS-ConfigureAWSPackage with name ${info.ssmPackage}${rollBackTo === null ? '' : ` and version ${rollBackTo}`})` : ''}.`,
+      `This installs the newest good release, ${info.name} ${version}, for the Windows Server versions marked install; ${announced} is older.`,
     );
-  } else if (info.ssmPackage) {
-    const parameters: Record<string, string[]> = { action: ['Install'], name: [info.ssmPackage] };
-    if (version !== null) parameters.version = [version];
+  }
+  if (info.ssmPackage) {
+    const parameters: Record<string, string[]> = { action: ['Install'], name: [info.ssmPackage], version: [version] };
     if (family === 'aws-pv') parameters.installationType = ['Uninstall and reinstall'];
     if (info.ssmAdditionalArguments) parameters.additionalArguments = [JSON.stringify(info.ssmAdditionalArguments)];
     ssmCommand = [
@@ -168,7 +264,7 @@ function installSteps(
       '--targets "Key=InstanceIds,Values=i-0123456789abcdef0"',
     ].join(' ');
     notes.push(
-      `Try one instance first (replace the instance ID), then target a tag (Key=tag:<name>,Values=<value>) or use a State Manager association (aws ssm create-association --name AWS-ConfigureAWSPackage).`,
+      `Target only instances whose Windows Server version is marked install above. Try one instance first (replace the instance ID), then target a tag (Key=tag:<name>,Values=<value>) or use a State Manager association (aws ssm create-association --name AWS-ConfigureAWSPackage).`,
     );
   } else {
     notes.push(
@@ -178,5 +274,11 @@ function installSteps(
   if (family === 'aws-pv') {
     notes.push('The upgrade reboots the instance, which can be unavailable for up to 15 minutes.');
   }
-  return { ssmPackage: info.ssmPackage, ssmCommand, downloadUrl, notes };
+  return {
+    ssmPackage: info.ssmPackage,
+    version,
+    ssmCommand,
+    downloadUrl: entry?.packageUrl ?? FAMILIES[family].downloadUrl(version),
+    notes,
+  };
 }

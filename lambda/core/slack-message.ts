@@ -8,7 +8,7 @@
  * "@channel" or "#channel" in the text into a mention or link either.
  */
 import type { ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/web-api';
-import type { Alert, WindowsServerGuidance } from './alert.js';
+import type { Alert, DriverAlert, UnrecognisedAlert, WindowsServerGuidance } from './alert.js';
 import {
   changelogText,
   downloadLabel,
@@ -16,9 +16,11 @@ import {
   historyLinkLabel,
   newerText,
   noDetailsText,
+  ORIGINAL_HEADING,
   previousText,
   releaseDateText,
   releasePhrase,
+  returnToText,
   summary,
   title,
   UNRECOGNISED_EXPLANATION,
@@ -60,9 +62,10 @@ const FALLBACK_MAX = 1000;
 const BUDGET = {
   contextElement: 200,
   notices: 1000,
-  whatChanged: 1800,
-  guidance: 1800,
-  caveats: 1000,
+  whatChanged: 1600,
+  guidance: 1600,
+  caveats: 800,
+  original: 1400,
   installText: 1200,
   installCode: 1000,
   verify: 600,
@@ -81,6 +84,8 @@ const HEADING_MAX = 200;
 const LINE_MAX = 300;
 /** How much of an unrecognised notification's message the main message shows when the rest goes to the thread. */
 const MESSAGE_PREVIEW_MAX = 1500;
+/** How much of AWS's text a recognised alert shows in the main message; the rest goes to the thread. */
+const ORIGINAL_PREVIEW_MAX = 900;
 /** A flood of replies would bury the channel; past this the thread says the rest was cut. */
 const THREAD_MESSAGES_MAX = 20;
 
@@ -92,7 +97,7 @@ const ACTION_EMOJI: Readonly<Record<WindowsServerGuidance['action'], string>> = 
 };
 
 export function renderSlackMessages(alert: Alert): { main: SlackMessage; thread: SlackMessage[] } {
-  const rendered = alert.family === 'unknown' ? renderUnrecognised(alert) : renderRelease(alert);
+  const rendered = alert.kind === 'unrecognised' ? renderUnrecognised(alert) : renderDriverAlert(alert);
   return {
     main: { text: fitLine(summary(alert), FALLBACK_MAX), blocks: rendered.blocks.slice(0, BLOCKS_MAX) },
     thread: rendered.thread,
@@ -104,13 +109,14 @@ interface Rendered {
   readonly thread: SlackMessage[];
 }
 
-function renderRelease(alert: Alert): Rendered {
+function renderDriverAlert(alert: DriverAlert): Rendered {
   const notes = noteLines(alert);
   const notesTooLong = notes.length > NOTES_MAX_LINES || notes.join('\n').length > NOTES_MAX_CHARS;
+  const original = originalText(alert, ORIGINAL_PREVIEW_MAX);
   const blocks: KnownBlock[] = [
     header(title(alert)),
     context(
-      [releaseDateText(alert), previousText(alert), newerText(alert), changelogText(alert)]
+      [releaseDateText(alert), returnToText(alert), previousText(alert), newerText(alert), changelogText(alert)]
         .filter((text) => text !== null)
         .map((text) => fitLine(text, BUDGET.contextElement)),
     ),
@@ -119,47 +125,71 @@ function renderRelease(alert: Alert): Rendered {
       `*What changed*\n${notesTooLong ? notesPreview(notes) : notes.join('\n') || `_${noDetailsText(alert)}_`}`,
       BUDGET.whatChanged,
     ),
+    section(
+      `*${ORIGINAL_HEADING}*\n*Subject:* ${original.subject}\n*Message:*\n${original.message}${original.cut ? '\n_The full notice is in the thread._' : ''}`,
+      BUDGET.original,
+    ),
     ...guidanceBlocks(alert),
     ...bulletSection('Caveats', alert.caveats, BUDGET.caveats),
     ...installBlocks(alert),
     ...verifyBlocks(alert),
     linksBlock(alert),
   ];
-  const thread = notesTooLong
-    ? threadMessages(`Full release notes: ${releasePhrase(alert)}`, packLines(notes, SECTION_MAX))
+  // The thread holds what the main message could only preview: AWS's words first, then the notes.
+  const originalReplies = original.cut
+    ? threadMessages(ORIGINAL_HEADING, original.pieces, THREAD_MESSAGES_MAX / 2)
     : [];
-  return { blocks, thread };
+  const notesReplies = notesTooLong
+    ? threadMessages(
+        `Full release notes: ${releasePhrase(alert)}`,
+        packLines(notes, SECTION_MAX),
+        THREAD_MESSAGES_MAX - originalReplies.length,
+      )
+    : [];
+  return { blocks, thread: [...originalReplies, ...notesReplies] };
 }
 
-function renderUnrecognised(alert: Alert): Rendered {
-  const { subject, message } = alert.original;
-  const fullSubject = subject === null ? '_(no subject)_' : escapeMrkdwn(oneLine(subject));
-  const subjectLine = subject === null ? fullSubject : fitLine(subject, BUDGET.subject);
-  const subjectCut = subjectLine !== fullSubject;
-  const messageBlocks = codeBlocks(message, SECTION_MAX - '*Message:*\n'.length);
-  const messageCut = messageBlocks.length > 1;
+function renderUnrecognised(alert: UnrecognisedAlert): Rendered {
+  const original = originalText(alert, MESSAGE_PREVIEW_MAX);
   const blocks: KnownBlock[] = [
     header(UNRECOGNISED_TITLE),
     // This line replaces the notices: those an Alert can carry (rolled back, older than the newest, notes
     // not published) are about a known release, and saying "not recognised" twice helps no one.
     section(escapeMrkdwn(UNRECOGNISED_EXPLANATION)),
-    section(`*Subject:* ${subjectLine}`),
-    section(`*Message:*\n${messageCut ? codeBlock(message, MESSAGE_PREVIEW_MAX) : messageBlocks.join('')}`),
+    section(`*Subject:* ${original.subject}`),
+    section(`*Message:*\n${original.message}`),
   ];
-  if (subjectCut || messageCut) blocks.push(section('_The full notification is in the thread._'));
-  blocks.push(linksBlock(alert));
-  const thread =
-    subjectCut || messageCut
-      ? threadMessages('Full notification as it came', [
-          ...splitMrkdwn(`*Subject:* ${fullSubject}`, SECTION_MAX),
-          ...codeBlocks(message, SECTION_MAX),
-        ])
-      : [];
+  if (original.cut) blocks.push(section('_The full notification is in the thread._'));
+  blocks.push(context([`SNS message ${fitLine(alert.messageId, BUDGET.linkElement - 20)}`]));
+  const thread = original.cut
+    ? threadMessages('Full notification as it came', original.pieces, THREAD_MESSAGES_MAX)
+    : [];
   return { blocks, thread };
 }
 
+/**
+ * AWS's own words, escaped: the subject line and as much of the message as `previewMax` allows for the main
+ * message, and, when that cut anything, the whole of both as thread pieces.
+ */
+function originalText(
+  alert: Alert,
+  previewMax: number,
+): { subject: string; message: string; cut: boolean; pieces: string[] } {
+  const { subject, message } = alert.original;
+  const fullSubject = subject === null ? '_(no subject)_' : escapeMrkdwn(oneLine(subject));
+  const subjectLine = subject === null ? fullSubject : fitLine(subject, BUDGET.subject);
+  const messageBlocks = codeBlocks(message, SECTION_MAX - '*Message:*\n'.length);
+  const cut = subjectLine !== fullSubject || messageBlocks.length > 1 || (messageBlocks[0]?.length ?? 0) > previewMax;
+  return {
+    subject: subjectLine,
+    message: cut ? codeBlock(message, previewMax) : messageBlocks.join(''),
+    cut,
+    pieces: cut ? [...splitMrkdwn(`*Subject:* ${fullSubject}`, SECTION_MAX), ...codeBlocks(message, SECTION_MAX)] : [],
+  };
+}
+
 /** The release notes as mrkdwn lines: bold group labels, bulleted items. */
-function noteLines(alert: Alert): string[] {
+function noteLines(alert: DriverAlert): string[] {
   return groupDetails(alert.details).flatMap((group) => [
     ...(group.label === null ? [] : [`*${escapeMrkdwn(oneLine(group.label))}*`]),
     ...group.items.map((item) => `• ${escapeMrkdwn(oneLine(item))}`),
@@ -177,13 +207,13 @@ function notesPreview(notes: readonly string[]): string {
   return `${preview}\n${tail}`;
 }
 
-function noticeBlocks(alert: Alert): KnownBlock[] {
+function noticeBlocks(alert: DriverAlert): KnownBlock[] {
   if (alert.notices.length === 0) return [];
   const lines = alert.notices.map((notice) => `:warning: *${fitLine(notice, LINE_MAX)}*`);
   return [section(lines.join('\n'), BUDGET.notices)];
 }
 
-function guidanceBlocks(alert: Alert): KnownBlock[] {
+function guidanceBlocks(alert: DriverAlert): KnownBlock[] {
   if (alert.windowsServer.length === 0) return [];
   const lines = alert.windowsServer.map(
     (row) =>
@@ -197,10 +227,8 @@ function bulletSection(heading: string, items: readonly string[], max: number): 
   return [section([`*${heading}*`, ...items.map((item) => `• ${fitLine(item, LINE_MAX)}`)].join('\n'), max)];
 }
 
-function installBlocks(alert: Alert): KnownBlock[] {
-  const ssmPackage = alert.install.ssmPackage ?? alert.ssmPackage;
-  const downloadUrl = alert.install.downloadUrl ?? alert.downloadUrl;
-  const command = alert.install.ssmCommand;
+function installBlocks(alert: DriverAlert): KnownBlock[] {
+  const { ssmPackage, downloadUrl, ssmCommand: command, version } = alert.install;
   const lines: string[] = [];
   if (ssmPackage !== null) {
     const how = command === null ? '' : ' (AWS-ConfigureAWSPackage); set the targets in the command below and run it';
@@ -208,7 +236,7 @@ function installBlocks(alert: Alert): KnownBlock[] {
   } else if (downloadUrl !== null) {
     lines.push('• No Systems Manager package: download the package and run its installer');
   }
-  if (downloadUrl !== null) lines.push(`• Download: ${link(downloadUrl, downloadLabel(downloadUrl, alert.version))}`);
+  if (downloadUrl !== null) lines.push(`• Download: ${link(downloadUrl, downloadLabel(downloadUrl, version))}`);
   for (const note of alert.install.notes) lines.push(`• ${fitLine(note, LINE_MAX)}`);
   const blocks: KnownBlock[] = [];
   if (lines.length > 0) blocks.push(section(`*Install*\n${lines.join('\n')}`, BUDGET.installText));
@@ -216,23 +244,20 @@ function installBlocks(alert: Alert): KnownBlock[] {
   return blocks;
 }
 
-function verifyBlocks(alert: Alert): KnownBlock[] {
-  if (alert.verifyCommand === null) return [];
+function verifyBlocks(alert: DriverAlert): KnownBlock[] {
   const intro = '*Verify* in PowerShell on the instance:\n';
   return [section(`${intro}${codeBlock(alert.verifyCommand, BUDGET.verify - intro.length)}`)];
 }
 
-function linksBlock(alert: Alert): KnownBlock {
+function linksBlock(alert: DriverAlert): KnownBlock {
   return context([
-    ...(alert.sourceUrl === null
-      ? []
-      : [truncateMrkdwn(link(alert.sourceUrl, historyLinkLabel(alert)), BUDGET.linkElement)]),
+    truncateMrkdwn(link(alert.sourceUrl, historyLinkLabel(alert)), BUDGET.linkElement),
     `SNS message ${fitLine(alert.messageId, BUDGET.linkElement - 20)}`,
   ]);
 }
 
-/** Thread replies carrying `pieces` (each at most one section long), as few as Slack's limits allow. */
-function threadMessages(heading: string, pieces: readonly string[]): SlackMessage[] {
+/** Thread replies carrying `pieces` (each at most one section long), as few as Slack's limits allow, at most `max`. */
+function threadMessages(heading: string, pieces: readonly string[], max: number): SlackMessage[] {
   const groups: string[][] = [];
   let current: string[] = [];
   let size = 0;
@@ -247,7 +272,7 @@ function threadMessages(heading: string, pieces: readonly string[]): SlackMessag
     size += piece.length;
   }
   if (current.length > 0) groups.push(current);
-  const kept = groups.slice(0, THREAD_MESSAGES_MAX);
+  const kept = groups.slice(0, max);
   return kept.map((group, index) => {
     const part = kept.length > 1 ? ` (part ${index + 1} of ${kept.length})` : '';
     const blocks: KnownBlock[] = [

@@ -4,7 +4,7 @@
  * has its control characters removed (safe-text.ts), so a hostile notification cannot move the cursor,
  * clear the screen or reorder what is shown.
  */
-import type { Alert } from './alert.js';
+import type { Alert, DriverAlert } from './alert.js';
 import {
   ACTION_TAGS,
   changelogText,
@@ -12,8 +12,10 @@ import {
   historyLinkLabel,
   newerText,
   noDetailsText,
+  ORIGINAL_HEADING,
   previousText,
   releaseDateText,
+  returnToText,
   title,
   UNRECOGNISED_EXPLANATION,
 } from './alert-wording.js';
@@ -21,13 +23,13 @@ import { cleanText, oneLine } from './safe-text.js';
 
 export function renderText(alert: Alert): string {
   const sections =
-    alert.family === 'unknown'
+    alert.kind === 'unrecognised'
       ? // As in Slack, the explanation stands in for the notices, which are about a known release.
         [[heading(title(alert), '='), UNRECOGNISED_EXPLANATION], original(alert)]
       : [
           [
             heading(oneLine(title(alert)), '='),
-            [releaseDateText(alert), previousText(alert), newerText(alert), changelogText(alert)]
+            [releaseDateText(alert), returnToText(alert), previousText(alert), newerText(alert), changelogText(alert)]
               .filter((text) => text !== null)
               .map(oneLine)
               .join('\n'),
@@ -62,11 +64,11 @@ function indented(text: string, first: string, rest = ' '.repeat(first.length)):
     .join('\n');
 }
 
-function notices(alert: Alert): string[] {
+function notices(alert: DriverAlert): string[] {
   return alert.notices.map((notice) => `! ${oneLine(notice)}`);
 }
 
-function whatChanged(alert: Alert): string[] {
+function whatChanged(alert: DriverAlert): string[] {
   const groups = groupDetails(alert.details);
   if (groups.length === 0) return [heading('What changed', '-'), `  ${noDetailsText(alert)}`];
   const lines = groups.flatMap((group) => {
@@ -79,7 +81,7 @@ function whatChanged(alert: Alert): string[] {
   return [heading('What changed', '-'), ...lines];
 }
 
-function windowsServer(alert: Alert): string[] {
+function windowsServer(alert: DriverAlert): string[] {
   if (alert.windowsServer.length === 0) return [];
   const width = Math.max(...alert.windowsServer.map((row) => ACTION_TAGS[row.action].length)) + 2;
   return [
@@ -96,10 +98,8 @@ function bullets(name: string, items: readonly string[]): string[] {
   return [heading(name, '-'), ...items.map((item) => `  - ${oneLine(item)}`)];
 }
 
-function install(alert: Alert): string[] {
-  const ssmPackage = alert.install.ssmPackage ?? alert.ssmPackage;
-  const downloadUrl = alert.install.downloadUrl ?? alert.downloadUrl;
-  const command = alert.install.ssmCommand;
+function install(alert: DriverAlert): string[] {
+  const { ssmPackage, downloadUrl, ssmCommand: command } = alert.install;
   const lines: string[] = [];
   if (ssmPackage !== null) lines.push(`  Systems Manager Distributor package: ${oneLine(ssmPackage)}`);
   if (command !== null) {
@@ -110,20 +110,18 @@ function install(alert: Alert): string[] {
   return lines.length === 0 ? [] : [heading('Install', '-'), ...lines];
 }
 
-function verify(alert: Alert): string[] {
-  if (alert.verifyCommand === null) return [];
+function verify(alert: DriverAlert): string[] {
   return [heading('Verify', '-'), '  In PowerShell on the instance:', indented(alert.verifyCommand, '    ')];
 }
 
-function links(alert: Alert): string[] {
-  if (alert.sourceUrl === null) return [];
+function links(alert: DriverAlert): string[] {
   return [heading('Links', '-'), `  ${oneLine(historyLinkLabel(alert))}: ${oneLine(alert.sourceUrl)}`];
 }
 
 function original(alert: Alert): string[] {
   const { subject, message } = alert.original;
   return [
-    heading('Original notification', '-'),
+    heading(ORIGINAL_HEADING, '-'),
     `  Subject: ${subject === null ? '(none)' : oneLine(subject)}`,
     '',
     indented(message, '    '),

@@ -1,6 +1,7 @@
 import type { WindowsServerGuidance } from './alert.js';
 import type { WindowsServerRow } from './changelog.js';
 import { type DriverFamily, FAMILIES } from './driver-family.js';
+import type { SupportClaim } from './notice.js';
 import { compareVersions } from './version.js';
 
 /** What the documentation says one Windows Server version should run, for one driver family. */
@@ -82,60 +83,158 @@ export function rulesFor(family: DriverFamily, table: readonly WindowsServerRow[
   return table.map((row) => ({ windowsServer: row.windowsServer, rule: ruleFromTableCell(row.driver) }));
 }
 
-/** What is known about the announced release when giving guidance. */
-export interface AnnouncedRelease {
-  /** Announced version; null when the notification names none. */
+/** What the alert knows when it gives guidance. */
+export interface GuidancePlan {
+  readonly kind: 'release' | 'rollback';
+  /** The version the notice is about; null when it names none. */
   readonly version: string | null;
-  /** The newest version the changelog knows, when it is newer than the announced one. */
-  readonly newer: string | null;
-  /** AWS rolled the announced version back: nobody should install it. */
-  readonly rolledBack: boolean;
+  /** Whether that version must not be installed (the notice or the version history marks it rolled back). */
+  readonly blocked: boolean;
+  /** The newest version neither the notice nor the history marks rolled back: what "latest" servers run. */
+  readonly newestGood: string | null;
+  /** Good versions, newest first, for servers pinned below the newest. */
+  readonly goodVersions: readonly string[];
+  /** What the notice claims about Windows Server support, compared with the documentation row by row. */
+  readonly claims: readonly SupportClaim[];
 }
 
-/** Turns the rules into what each Windows Server version should do about the announced release. */
+/** The guidance for each Windows Server version, and a notice for each row where the notice and the docs disagree. */
 export function guidanceFor(
   family: DriverFamily,
   rules: readonly WindowsServerRule[],
-  release: AnnouncedRelease,
-): WindowsServerGuidance[] {
+  plan: GuidancePlan,
+): { guidance: WindowsServerGuidance[]; disagreements: string[] } {
   const name = FAMILIES[family].name;
   if (rules.length === 0) {
-    return [
-      {
-        windowsServer: 'All Windows Server versions',
-        recommendation: release.rolledBack
-          ? `Do not install ${name} ${release.version}: AWS rolled it back.`
-          : `AWS publishes no per-version guidance for ${name}; try it on one instance of each Windows Server version you run first.`,
-        action: release.rolledBack ? 'stay' : 'other',
-      },
-    ];
+    return {
+      guidance: [
+        plan.blocked || plan.kind === 'rollback'
+          ? blockedLine('All Windows Server versions', name, plan, null)
+          : {
+              windowsServer: 'All Windows Server versions',
+              recommendation: `AWS publishes no per-version guidance for ${name}; try it on one instance of each Windows Server version you run first.`,
+              action: 'other',
+              targetVersion: plan.version,
+            },
+      ],
+      disagreements: [],
+    };
   }
-  return rules.map((rule) => guidanceLine(rule, name, release));
+  const guidance: WindowsServerGuidance[] = [];
+  const disagreements: string[] = [];
+  for (const rule of rules) {
+    const line = guidanceLine(rule, name, plan);
+    const claim = plan.claims.find((c) => c.windowsServer.toLowerCase() === rule.windowsServer.toLowerCase());
+    const verdict = claim === undefined ? null : compareClaim(claim, rule.rule, plan.version);
+    if (verdict === null || claim === undefined) {
+      guidance.push(line);
+      continue;
+    }
+    const says = claim.supported ? 'supports' : 'does not support';
+    const docs = DOC_WORDS[rule.rule.kind];
+    if (verdict === 'follow-docs') {
+      disagreements.push(
+        `The notice says ${name}${plan.version ? ` ${plan.version}` : ''} ${says} ${rule.windowsServer}; the documentation says ${docs}. The guidance follows the documentation, the more cautious of the two, until AWS updates it.`,
+      );
+      guidance.push({
+        ...line,
+        recommendation: `${line.recommendation} (The notice says otherwise; this follows the documentation.)`,
+      });
+    } else {
+      disagreements.push(
+        `The notice says ${name}${plan.version ? ` ${plan.version}` : ''} ${says} ${rule.windowsServer}; the documentation says ${docs}. The guidance follows the notice, the more cautious of the two.`,
+      );
+      guidance.push({
+        windowsServer: rule.windowsServer,
+        recommendation: `Do not install ${name}${plan.version ? ` ${plan.version}` : ''}: the notice says it does not support ${rule.windowsServer} (this follows the notice, not the documentation). Keep the version you run.`,
+        action: 'stay',
+        targetVersion: null,
+      });
+    }
+  }
+  return { guidance, disagreements };
+}
+
+const DOC_WORDS: Readonly<Record<DriverRule['kind'], string>> = {
+  latest: 'it runs the latest version',
+  pinned: 'it stays on an older version',
+  unsupported: 'it is not supported',
+  other: 'another driver applies',
+};
+
+/** Which source the guidance follows where the notice's claim and the documentation disagree; null when they agree. */
+function compareClaim(
+  claim: SupportClaim,
+  rule: DriverRule,
+  version: string | null,
+): 'follow-docs' | 'follow-notice' | null {
+  const docsAllow =
+    rule.kind === 'latest' ||
+    (rule.kind === 'pinned' && version !== null && compareVersions(version, rule.version) <= 0);
+  if (claim.supported === docsAllow) return null;
+  // Follow whichever says "do not install".
+  return claim.supported ? 'follow-docs' : 'follow-notice';
+}
+
+function blockedLine(
+  windowsServer: string,
+  name: string,
+  plan: GuidancePlan,
+  pin: string | null,
+): WindowsServerGuidance {
+  const announced = plan.version === null ? `the ${name} version AWS rolled back` : `${name} ${plan.version}`;
+  const eligible = plan.goodVersions.filter((v) => pin === null || compareVersions(v, pin) <= 0);
+  const target = eligible[0] ?? null;
+  if (pin !== null && plan.version !== null && compareVersions(plan.version, pin) > 0) {
+    return {
+      windowsServer,
+      recommendation: `Not affected: stay on ${name} ${pin}, the last version for it.`,
+      action: 'stay',
+      targetVersion: pin,
+    };
+  }
+  return {
+    windowsServer,
+    recommendation: `Do not install ${announced}: AWS rolled it back. ${target === null ? 'Keep the version you run.' : `Instances that run it should go to ${name} ${target}.`}`,
+    action: 'stay',
+    targetVersion: target,
+  };
 }
 
 function guidanceLine(
   { windowsServer, rule }: WindowsServerRule,
   name: string,
-  { version, newer, rolledBack }: AnnouncedRelease,
+  plan: GuidancePlan,
 ): WindowsServerGuidance {
-  const announced = version ? `${name} ${version}` : `the new ${name} version`;
-  if (rolledBack && (rule.kind === 'latest' || rule.kind === 'pinned')) {
-    return {
-      windowsServer,
-      recommendation: `Do not install ${announced}: AWS rolled it back. Keep the version you run.`,
-      action: 'stay',
-    };
+  const { version, newestGood } = plan;
+  if ((plan.blocked || plan.kind === 'rollback') && (rule.kind === 'latest' || rule.kind === 'pinned')) {
+    return blockedLine(windowsServer, name, plan, rule.kind === 'pinned' ? rule.version : null);
   }
+  const announced = version ? `${name} ${version}` : `the new ${name} version`;
   switch (rule.kind) {
     case 'latest':
-      if (newer !== null) {
+      if (version === null) {
         return {
           windowsServer,
-          recommendation: `Install the newest ${name}, ${newer} (runs the latest version; ${announced} is older).`,
-          action: 'install',
+          recommendation: `Runs the latest version; the notice names none, so check the version history before installing.`,
+          action: 'other',
+          targetVersion: null,
         };
       }
-      return { windowsServer, recommendation: `Install ${announced} (runs the latest version).`, action: 'install' };
+      if (newestGood !== null && compareVersions(newestGood, version) > 0) {
+        return {
+          windowsServer,
+          recommendation: `Install the newest ${name}, ${newestGood} (runs the latest version; ${announced} is older).`,
+          action: 'install',
+          targetVersion: newestGood,
+        };
+      }
+      return {
+        windowsServer,
+        recommendation: `Install ${announced} (runs the latest version).`,
+        action: 'install',
+        targetVersion: version,
+      };
     case 'pinned': {
       const order = version === null ? 1 : compareVersions(version, rule.version);
       if (order === 0) {
@@ -143,6 +242,7 @@ function guidanceLine(
           windowsServer,
           recommendation: `Install ${announced}, the last version for it.`,
           action: 'install',
+          targetVersion: rule.version,
         };
       }
       if (order < 0) {
@@ -150,17 +250,29 @@ function guidanceLine(
           windowsServer,
           recommendation: `Run ${name} ${rule.version}, the last version for it; ${announced} is older.`,
           action: 'stay',
+          targetVersion: rule.version,
         };
       }
       return {
         windowsServer,
         recommendation: `Stay on ${name} ${rule.version}, the last version for it; do not install ${announced}.`,
         action: 'stay',
+        targetVersion: rule.version,
       };
     }
     case 'unsupported':
-      return { windowsServer, recommendation: `${name} drivers are not supported on it.`, action: 'unsupported' };
+      return {
+        windowsServer,
+        recommendation: `${name} drivers are not supported on it.`,
+        action: 'unsupported',
+        targetVersion: null,
+      };
     case 'other':
-      return { windowsServer, recommendation: `Use ${rule.text}; ${name} drivers do not apply.`, action: 'other' };
+      return {
+        windowsServer,
+        recommendation: `Use ${rule.text}; ${name} drivers do not apply.`,
+        action: 'other',
+        targetVersion: null,
+      };
   }
 }

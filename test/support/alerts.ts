@@ -4,7 +4,7 @@
  * public, so the `original` texts are written in the style of the sibling ec2-windows-ami-update topic.
  * Each builder takes overrides so a test can change only what it is about.
  */
-import type { Alert, WindowsServerGuidance } from '../../lambda/core/alert.js';
+import type { ReleaseAlert, RollbackAlert, UnrecognisedAlert, WindowsServerGuidance } from '../../lambda/core/alert.js';
 import { unknownAlert } from '../../lambda/core/enrich.js';
 
 const PV_HISTORY = 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/xen-drivers-overview.html';
@@ -20,7 +20,10 @@ function guidance(
   action: WindowsServerGuidance['action'],
   recommendation: string,
 ): WindowsServerGuidance {
-  return { windowsServer: `Windows Server ${windowsServer}`, action, recommendation };
+  // The version a row ends on, as the enrichment sets it: the last version named in its recommendation.
+  const targetVersion =
+    action === 'unsupported' || action === 'other' ? null : (recommendation.match(/\d+\.\d+\.\d+/g)?.[0] ?? null);
+  return { windowsServer: `Windows Server ${windowsServer}`, action, recommendation, targetVersion };
 }
 
 function ssmCommand(parameters: Record<string, string[]>): string {
@@ -28,11 +31,13 @@ function ssmCommand(parameters: Record<string, string[]>): string {
 }
 
 /** AWS PV 8.6.1 (July 21, 2026), with the PV page's Windows Server table as guidance. */
-export function pvAlert(overrides: Partial<Alert> = {}): Alert {
+export function pvAlert(overrides: Partial<ReleaseAlert> = {}): ReleaseAlert {
   const downloadUrl = `${DOWNLOADS}/AWSPV/8.6.1/AWSPVDriver.zip`;
   return {
     messageId: '0f6a1c52-8d3e-5b7a-9c41-6e2d8b1f3a70',
     index: 0,
+    kind: 'release',
+    versionRolledBack: false,
     family: 'aws-pv',
     familyName: 'AWS PV',
     version: '8.6.1',
@@ -59,6 +64,7 @@ export function pvAlert(overrides: Partial<Alert> = {}): Alert {
     ],
     install: {
       ssmPackage: 'AWSPVDriver',
+      version: '8.6.1',
       ssmCommand: ssmCommand({
         action: ['Install'],
         name: ['AWSPVDriver'],
@@ -72,8 +78,6 @@ export function pvAlert(overrides: Partial<Alert> = {}): Alert {
       ],
     },
     verifyCommand: "(Get-ItemProperty 'HKLM:\\SOFTWARE\\Amazon\\PVDriver').Version",
-    downloadUrl,
-    ssmPackage: 'AWSPVDriver',
     sourceUrl: PV_HISTORY,
     changelog: { origin: 'live', asOf: '2026-07-22T08:30:00.000Z' },
     original: {
@@ -96,11 +100,13 @@ const ENA_GUIDANCE_2_11_0: readonly WindowsServerGuidance[] = [
 ];
 
 /** ENA 2.11.0 (August 1, 2025): notes grouped under "New features:" and "Bug fixes:". */
-export function enaAlert(overrides: Partial<Alert> = {}): Alert {
+export function enaAlert(overrides: Partial<ReleaseAlert> = {}): ReleaseAlert {
   const downloadUrl = `${DOWNLOADS}/ENA/x64/2.11.0/AwsEnaNetworkDriver.zip`;
   return {
     messageId: '6b1e0d47-2c9a-5f83-a4d6-1f7c3e9b2d05',
     index: 0,
+    kind: 'release',
+    versionRolledBack: false,
     family: 'ena',
     familyName: 'ENA',
     version: '2.11.0',
@@ -122,14 +128,13 @@ export function enaAlert(overrides: Partial<Alert> = {}): Alert {
     ],
     install: {
       ssmPackage: 'AwsEnaNetworkDriver',
+      version: '2.11.0',
       ssmCommand: ssmCommand({ action: ['Install'], name: ['AwsEnaNetworkDriver'], version: ['2.11.0'] }),
       downloadUrl,
       notes: [TRY_ONE_INSTANCE_FIRST],
     },
     verifyCommand:
       "Get-CimInstance Win32_PnPSignedDriver | Where-Object DeviceName -like '*Elastic Network Adapter*' | Select-Object DeviceName, DriverVersion",
-    downloadUrl,
-    ssmPackage: 'AwsEnaNetworkDriver',
     sourceUrl: ENA_HISTORY,
     changelog: { origin: 'snapshot', asOf: '2026-07-01' },
     original: {
@@ -141,11 +146,14 @@ export function enaAlert(overrides: Partial<Alert> = {}): Alert {
 }
 
 /**
- * ENA 2.5.0 (February 17, 2023) announced after AWS rolled it back: the only notes are under
- * "Announcement:", and the notices say it was rolled back and that 2.11.0 is newer.
+ * ENA 2.5.0 (February 17, 2023) rolled back: the only notes are under "Announcement:", and the alert points at the
+ * newest good release with no install command.
  */
-export function rolledBackEnaAlert(overrides: Partial<Alert> = {}): Alert {
-  return enaAlert({
+export function rolledBackEnaAlert(overrides: Partial<RollbackAlert> = {}): RollbackAlert {
+  const { install: _install, versionRolledBack: _rolledBack, kind: _kind, ...ena } = enaAlert();
+  return {
+    ...ena,
+    kind: 'rollback',
     messageId: '9d4f2b18-7e6c-5a01-b3c9-8a2e5d7f1c64',
     version: '2.5.0',
     releaseDate: '2023-02-17',
@@ -155,33 +163,49 @@ export function rolledBackEnaAlert(overrides: Partial<Alert> = {}): Alert {
     ],
     previous: { version: '2.4.0', releaseDate: '2022-04-28' },
     newerKnown: { version: '2.11.0', releaseDate: '2025-08-01' },
+    returnTo: { version: '2.11.0', releaseDate: '2025-08-01' },
     notices: [
-      'AWS rolled back ENA 2.5.0: do not install it. See the release notes below.',
-      '2.5.0 is older than the newest known ENA release, 2.11.0 (2025-08-01).',
+      'AWS rolled back ENA 2.5.0: do not install it. Instances that run it should go to ENA 2.11.0.',
+      '2.5.0 is older than the newest known good ENA release, 2.11.0 (2025-08-01).',
     ],
     windowsServer: [
-      guidance('2022', 'install', 'Install ENA 2.5.0 (runs the latest version).'),
-      guidance('2012 R2', 'install', 'Install ENA 2.5.0 (ENA 2.6.0 is the last version for it).'),
-      guidance('2008 R2', 'stay', 'Stay on ENA 2.2.3, the last version for it; do not install ENA 2.5.0.'),
+      guidance(
+        '2022',
+        'stay',
+        'Do not install ENA 2.5.0: AWS rolled it back. Instances that run it should go to ENA 2.11.0.',
+      ),
+      guidance(
+        '2012 R2',
+        'stay',
+        'Do not install ENA 2.5.0: AWS rolled it back. Instances that run it should go to ENA 2.4.0.',
+      ),
+      guidance('2008 R2', 'stay', 'Not affected: stay on ENA 2.2.3, the last version for it.'),
     ],
     install: {
       ssmPackage: 'AwsEnaNetworkDriver',
-      ssmCommand: ssmCommand({ action: ['Install'], name: ['AwsEnaNetworkDriver'], version: ['2.5.0'] }),
-      downloadUrl: `${DOWNLOADS}/ENA/x64/2.5.0/AwsEnaNetworkDriver.zip`,
-      notes: [TRY_ONE_INSTANCE_FIRST],
+      version: null,
+      ssmCommand: null,
+      downloadUrl: null,
+      notes: [
+        'AWS rolled back ENA 2.5.0, so no install command is given. Instances that run it should go to ENA 2.11.0 (AWS-ConfigureAWSPackage with name AwsEnaNetworkDriver and version 2.11.0, on those instances only).',
+      ],
     },
-    downloadUrl: `${DOWNLOADS}/ENA/x64/2.5.0/AwsEnaNetworkDriver.zip`,
-    original: { subject: 'ENA Driver 2.5.0 Released', message: 'ENA driver 2.5.0 for Windows is now available.' },
+    original: {
+      subject: 'ENA Driver 2.5.0 Rolled Back',
+      message: 'ENA Windows driver version 2.5.0 has been rolled back. Do not install it.',
+    },
     ...overrides,
-  });
+  };
 }
 
 /** AWS NVMe 1.8.1 (February 24, 2026); its package takes an additional argument. */
-export function nvmeAlert(overrides: Partial<Alert> = {}): Alert {
+export function nvmeAlert(overrides: Partial<ReleaseAlert> = {}): ReleaseAlert {
   const downloadUrl = `${DOWNLOADS}/NVMe/1.8.1/AWSNVMe.zip`;
   return {
     messageId: '3c8e7a90-1f2b-5d46-8e0a-b5c2f9d71e38',
     index: 0,
+    kind: 'release',
+    versionRolledBack: false,
     family: 'nvme',
     familyName: 'AWS NVMe',
     version: '1.8.1',
@@ -201,6 +225,7 @@ export function nvmeAlert(overrides: Partial<Alert> = {}): Alert {
     ],
     install: {
       ssmPackage: 'AWSNVMe',
+      version: '1.8.1',
       ssmCommand: ssmCommand({
         action: ['Install'],
         name: ['AWSNVMe'],
@@ -212,8 +237,6 @@ export function nvmeAlert(overrides: Partial<Alert> = {}): Alert {
     },
     verifyCommand:
       "Get-CimInstance Win32_PnPSignedDriver | Where-Object DeviceName -like '*NVMe Elastic Block Storage*' | Select-Object DeviceName, DriverVersion",
-    downloadUrl,
-    ssmPackage: 'AWSNVMe',
     sourceUrl: NVME_HISTORY,
     changelog: { origin: 'live', asOf: '2026-07-22T08:30:00.000Z' },
     original: {
@@ -225,7 +248,7 @@ export function nvmeAlert(overrides: Partial<Alert> = {}): Alert {
 }
 
 /** A notification the relay could not attribute to a driver family, carrying its original text. */
-export function unrecognisedAlert(overrides: Partial<Alert> = {}): Alert {
+export function unrecognisedAlert(overrides: Partial<UnrecognisedAlert> = {}): UnrecognisedAlert {
   const alert = unknownAlert({
     messageId: 'c83c6837-707d-5cb0-a737-3afca0539aa2',
     topicArn: 'arn:aws:sns:us-east-1:801119661308:ec2-windows-drivers',
@@ -261,7 +284,7 @@ const ENA_DETAIL_LINES: readonly string[] = [
  * An ENA alert with `count` detail lines (real ENA lines repeated; each numbered so a test can find
  * every one), far more than a Slack message shows at once.
  */
-export function alertWithManyDetailLines(count = 200, overrides: Partial<Alert> = {}): Alert {
+export function alertWithManyDetailLines(count = 200, overrides: Partial<ReleaseAlert> = {}): ReleaseAlert {
   const details = Array.from({ length: count }, (_, index) => {
     const line = ENA_DETAIL_LINES[index % ENA_DETAIL_LINES.length] ?? '';
     return line.endsWith(':') ? line : `${line} [line ${index + 1}]`;
