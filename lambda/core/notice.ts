@@ -248,7 +248,10 @@ function familyNotice(
     kind,
     rolledBack,
     target: targets.find((v) => v.version !== version)?.version ?? null,
-    alsoNamed: unique(ranked.map((v) => v.version)).filter((v) => v !== version),
+    // A version the notice also points to as the one to go to is that, not another subject.
+    alsoNamed: unique(ranked.map((v) => v.version)).filter(
+      (v) => v !== version && !ofFamily.some((t) => t.role === 'target' && t.version === v),
+    ),
     supportClaims: supportClaims(readings, family),
   };
 }
