@@ -4,6 +4,7 @@ import { readNotice } from '../lambda/core/notice';
 function findAnnouncements(subject: string | null, message: string) {
   return readNotice(subject, message).map(({ family, version }) => ({ family, version }));
 }
+
 import { loadEvent } from './support/events';
 
 /** The announcements in a fixture's single record, read from Subject and Message as the relay reads them. */
