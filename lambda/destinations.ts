@@ -2,6 +2,7 @@ import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import { createSlackClient, type LogSink } from './adapters/slack-client.js';
 import { slackDestination } from './adapters/slack-destination.js';
 import { readSlackToken } from './adapters/slack-token.js';
+import { redactErrorChain } from './adapters/slack-token-form.js';
 import type { RelayConfig } from './config.js';
 import { RelayError } from './core/errors.js';
 import type { Destination } from './delivery.js';
@@ -69,7 +70,7 @@ export function createDestinations(
             ).send(alert, context);
           } catch (error) {
             if (isTokenRefusal(error)) tokenRefused = true;
-            throw error;
+            throw redactErrorChain(error);
           }
         },
       });

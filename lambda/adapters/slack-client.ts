@@ -1,4 +1,5 @@
 import { type FetchFunction, LogLevel, type RetryOptions, type Logger as SlackLogger, WebClient } from '@slack/web-api';
+import { redactSlackTokens } from './slack-token-form.js';
 
 /** Where the client's own log lines go: console, or a Powertools Logger. */
 export interface LogSink {
@@ -97,15 +98,6 @@ const SEVERITY: Record<LogLevel, number> = {
   [LogLevel.ERROR]: 3,
 };
 
-/** Slack tokens in any form (bot, user, app, refresh), matched in case one that is not ours turns up in a line. */
-const TOKEN_PATTERN = /xox[a-z]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+/g;
-
-/** Removes the token from any text, even a token that does not look like one (a stand-in's or a rotated one). */
-export function redactToken(text: string, token: string): string {
-  const withoutOurs = token.length > 0 ? text.split(token).join('[redacted]') : text;
-  return withoutOurs.replace(TOKEN_PATTERN, '[redacted]');
-}
-
 /**
  * The SDK already redacts token fields in its debug lines; this also covers anything else that might carry the
  * token (an error message quoting a request, a header dump), because a leaked bot token lets anyone post as us.
@@ -116,7 +108,7 @@ function redactingLogger(token: string, sink: LogSink, initialLevel: LogLevel): 
   const write = (at: LogLevel, parts: unknown[]) => {
     if (SEVERITY[at] < SEVERITY[level]) return;
     const text = parts.map((part) => (typeof part === 'string' ? part : safeStringify(part))).join(' ');
-    sink[at](redactToken(`${name}: ${text}`, token));
+    sink[at](redactSlackTokens(`${name}: ${text}`, [token]));
   };
   return {
     debug: (...parts) => write(LogLevel.DEBUG, parts),

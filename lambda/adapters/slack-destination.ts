@@ -9,6 +9,7 @@ import {
 } from '@slack/web-api';
 import { RelayError } from '../core/errors.js';
 import type { DeliveryReceipt, Destination } from '../delivery.js';
+import { redactErrorChain } from './slack-token-form.js';
 
 /** Structurally what core/slack-message.ts renders; declared here so delivery does not depend on rendering. */
 export interface SlackMessageLike {
@@ -71,7 +72,7 @@ export async function postToSlack(
     if (posted.ts === undefined) throw new Error('Slack answered chat.postMessage without a message ts');
     ts = posted.ts;
   } catch (error) {
-    throw slackDeliveryError(channel, error);
+    throw slackDeliveryError(channel, error, client.token);
   }
 
   const threadFailures: string[] = [];
@@ -85,7 +86,7 @@ export async function postToSlack(
     try {
       await client.chat.postMessage({ channel, thread_ts: ts, ...messageArguments(reply) });
     } catch (error) {
-      const failure = `thread reply ${position + 1} of ${thread.length} under ${channel} message ${ts}: ${slackDeliveryError(channel, error).message}`;
+      const failure = `thread reply ${position + 1} of ${thread.length} under ${channel} message ${ts}: ${slackDeliveryError(channel, error, client.token).message}`;
       log.warn(`The alert was posted but a ${failure}`);
       threadFailures.push(failure);
     }
@@ -141,10 +142,15 @@ function tokenAdvice(what: string): string {
 
 /**
  * Maps a WebClient failure to 'slack-permanent' (retrying cannot help: a person must act) or 'slack-transient'
- * (the client's own retries ran out; a later Lambda retry may succeed). Messages name the channel and Slack's error
- * and never the token: they come from Slack's error codes, HTTP statuses and network error names only.
+ * (the client's own retries ran out; a later Lambda retry may succeed). Messages name the channel and Slack's error.
+ * The error and its whole cause chain pass through the one redaction step (slack-token-form.ts) on the way out:
+ * a network error's message can quote the request, Authorization header included.
  */
-export function slackDeliveryError(channel: string, error: unknown): RelayError {
+export function slackDeliveryError(channel: string, error: unknown, token?: string): RelayError {
+  return redactErrorChain(describeSlackFailure(channel, error), token === undefined ? [] : [token]);
+}
+
+function describeSlackFailure(channel: string, error: unknown): RelayError {
   if (error instanceof WebAPIPlatformError) {
     const code = error.data.error;
     const advice = PERMANENT_ERRORS[code];
