@@ -55,7 +55,17 @@ export interface DeliverAlertsInput {
   readonly metrics?: Pick<Metrics, 'addMetric'>;
   /** Destinations served at the same time. @default 4 */
   readonly concurrency?: number;
+  /** Waits between record-write attempts. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
+
+/**
+ * Record writes after a successful send: attempts, and the wait before the second (it doubles after each). Each
+ * attempt is one store call, which the DynamoDB client itself retries (3 attempts) first; this outer loop rides out a
+ * throttled table for a few seconds more, since a send left unrecorded is sent again by the next retry.
+ */
+const RECORD_ATTEMPTS = 5;
+const RECORD_RETRY_DELAY_MS = 200;
 
 export type DeliveryOutcome =
   | { readonly status: 'sent'; readonly ref?: string; readonly warnings: readonly string[] }
@@ -104,8 +114,10 @@ export class DeliveryFailedError extends RelayError {
  *   the event (the retry re-sends only what did not go out) and, after the last retry, the dead-letter queue holds it.
  * - The store unreachable when claiming: counted as a failure of that destination, so the invocation throws. Sending
  *   without a claim could post duplicates, and skipping silently would lose the alert; a retry is the safe choice.
- * - The store unreachable when recording a send that succeeded: logged as an error, never thrown. The message is
- *   out; throwing would make the retry post it again. A later redelivery may duplicate it (the claim expires).
+ * - The store failing when recording a send that succeeded: the write is tried again (RECORD_ATTEMPTS, backing
+ *   off, never past the deadline); if it still fails, that is logged as an error and counted in the
+ *   DeliveredNotRecorded metric (which alarms), never thrown. The message is out; throwing would make the retry
+ *   post it again. A later redelivery may duplicate it (the claim expires).
  * - Release failing after a failed send: logged; the claim's lease expires with this invocation anyway.
  * - Warnings from a send that succeeded (a Slack thread reply that failed): logged.
  *
@@ -143,7 +155,7 @@ export async function deliverAlerts(input: DeliverAlertsInput): Promise<Delivery
 }
 
 async function deliverOne(
-  { store, owner, deadline, now = Date.now, logger, metrics }: DeliverAlertsInput,
+  { store, owner, deadline, now = Date.now, logger, metrics, sleep = wait }: DeliverAlertsInput,
   alert: RenderedAlert,
   destination: Destination,
 ): Promise<DeliveryOutcome> {
@@ -185,16 +197,46 @@ async function deliverOne(
   metrics?.addMetric('Delivered', MetricUnit.Count, 1);
   const warnings = receipt?.warnings ?? [];
   for (const warning of warnings) logger?.warn('Delivered with a problem', { ...context, warning });
-  try {
-    await store.markDelivered(key, owner, { ref: receipt?.ref });
-  } catch (error) {
+  const notRecorded = await recordDelivered(() => store.markDelivered(key, owner, { ref: receipt?.ref }), {
+    deadline,
+    now,
+    sleep,
+  });
+  if (notRecorded !== undefined) {
+    metrics?.addMetric('DeliveredNotRecorded', MetricUnit.Count, 1);
     logger?.error('Delivered but not recorded: a redelivery of this event may send it again', {
       ...context,
-      error: messageOf(error),
+      error: messageOf(notRecorded.error),
+      attempts: notRecorded.attempts,
     });
   }
   logger?.info('Delivered', { ...context, ref: receipt?.ref });
   return receipt?.ref === undefined ? { status: 'sent', warnings } : { status: 'sent', ref: receipt.ref, warnings };
+}
+
+/**
+ * Writes the record until it sticks, RECORD_ATTEMPTS times at most and never waiting past the deadline; returns the
+ * last failure when it did not stick. Safe to repeat: recording a delivery is an unconditional write.
+ */
+async function recordDelivered(
+  write: () => Promise<void>,
+  { deadline, now, sleep }: { deadline: number; now: () => number; sleep: (ms: number) => Promise<void> },
+): Promise<{ error: unknown; attempts: number } | undefined> {
+  let delay = RECORD_RETRY_DELAY_MS;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await write();
+      return undefined;
+    } catch (error) {
+      if (attempt >= RECORD_ATTEMPTS || now() + delay > deadline) return { error, attempts: attempt };
+      await sleep(delay);
+      delay *= 2;
+    }
+  }
+}
+
+function wait(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function tally(destination: string, deliveries: readonly AlertDelivery[]): DestinationTally {
