@@ -22,8 +22,18 @@ export interface DeliveryReceipt {
 
 /** What a destination may need to know about the invocation it sends in. */
 export interface SendContext {
-  /** When the invocation ends (epoch ms): work that can be left out (Slack thread replies) stops short of it. */
+  /**
+   * When the send must be over (epoch ms): the invocation's end, less the time recording the delivery takes. No
+   * request starts that could outlast it, and work that can be left out (Slack thread replies) stops short of it.
+   */
   readonly deadline: number;
+  /**
+   * Names this alert at this destination (deliveryKey()): a destination that can tag what it sends with it (Slack
+   * message metadata) can later tell whether an attempt whose outcome was unknown went out after all.
+   */
+  readonly deliveryKey: string;
+  /** Where a destination counts what it noticed (e.g. PossiblyDuplicated). */
+  readonly metrics?: Pick<Metrics, 'addMetric'>;
 }
 
 /** A place alerts go: a Slack channel (`slack:C0123456789`) or the email topic (`email:<topicArn>`). */
@@ -66,6 +76,12 @@ export interface DeliverAlertsInput {
  */
 const RECORD_ATTEMPTS = 5;
 const RECORD_RETRY_DELAY_MS = 200;
+
+/**
+ * Time kept back from a send for recording it: the record attempts' waits (3 s) and a few store calls. A send that
+ * ran into the invocation's timeout would go out unrecorded, and the retry would send it again.
+ */
+export const RECORD_RESERVE_MS = 5_000;
 
 export type DeliveryOutcome =
   | { readonly status: 'sent'; readonly ref?: string; readonly warnings: readonly string[] }
@@ -179,7 +195,11 @@ async function deliverOne(
 
   let receipt: DeliveryReceipt | undefined;
   try {
-    receipt = await destination.send(alert, { deadline });
+    receipt = await destination.send(alert, {
+      deadline: deadline - RECORD_RESERVE_MS,
+      deliveryKey: key,
+      ...(metrics ? { metrics } : {}),
+    });
   } catch (error) {
     metrics?.addMetric('DeliveryFailed', MetricUnit.Count, 1);
     logger?.error('Delivery failed', { ...context, code: codeOf(error), error: messageOf(error) });

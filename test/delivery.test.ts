@@ -1,4 +1,3 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import {
   type DynamoDBClient,
   ProvisionedThroughputExceededException,
@@ -17,8 +16,11 @@ import {
   type DeliveryLog,
   type Destination,
   deliverAlerts,
+  RECORD_RESERVE_MS,
   type RenderedAlert,
+  type SendContext,
 } from '../lambda/delivery.js';
+import { countedMetrics } from './support/counted-metrics.js';
 import { type Dynalite, startDynalite } from './support/dynalite.js';
 import { renderedAlert } from './support/rendered-alert.js';
 import { answers, type SlackStandIn, startSlackStandIn } from './support/slack-stand-in.js';
@@ -286,6 +288,27 @@ describe('delivering alerts exactly once per destination', () => {
     expect(leases).toEqual([MINUTE, MINUTE - 20_000, MINUTE - 40_000]);
   });
 
+  it('gives each destination its delivery key, the metrics, and a deadline that leaves time to record the send', async () => {
+    const alerts = freshAlerts();
+    const contexts: SendContext[] = [];
+    const { metrics } = countedMetrics();
+    const deadline = Date.now() + MINUTE;
+
+    await deliver(alerts, {
+      destinations: [{ id: 'slack:CCONTEXT01', send: async (_alert, context) => void contexts.push(context) }],
+      deadline,
+      metrics,
+    });
+
+    expect(contexts).toEqual([
+      {
+        deliveryKey: deliveryKey(alerts[0]?.messageId ?? '', 0, 'slack:CCONTEXT01'),
+        deadline: deadline - RECORD_RESERVE_MS,
+        metrics,
+      },
+    ]);
+  });
+
   it('leaves a delivery that a live invocation is sending to that invocation', async () => {
     const alerts = freshAlerts();
     const [alert] = alerts;
@@ -366,30 +389,12 @@ describe('recording a delivery that went out', () => {
     };
   }
 
-  /** Real Powertools Metrics, read back as the EMF record it would print: metric name to its summed values. */
-  function countingMetrics() {
-    const metrics = new Metrics({ namespace: 'Ec2DriverRelay', serviceName: 'ec2-driver-relay' });
-    const counted = () => {
-      const record = metrics.serializeMetrics() as unknown as Record<string, unknown>;
-      const names = (record._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] }).CloudWatchMetrics.flatMap(
-        (directive) => directive.Metrics.map((metric) => metric.Name),
-      );
-      return Object.fromEntries(
-        names.map((name) => [
-          name,
-          ([] as unknown[]).concat(record[name]).reduce((sum: number, v) => sum + Number(v), 0),
-        ]),
-      );
-    };
-    return { metrics, counted };
-  }
-
   const noWait = async () => {};
 
   it('records a delivery whose first record write was throttled, so a retry of the invocation posts nothing again', async () => {
     const alerts = freshAlerts();
     const { store: throttled } = throttledRecords(1);
-    const { counted, metrics } = countingMetrics();
+    const { counted, metrics } = countedMetrics();
     const slackOnly = destinations([OPS]).slice(0, 1);
 
     await deliver(alerts, { store: throttled, destinations: slackOnly, owner: 'request-1', metrics, sleep: noWait });
@@ -405,7 +410,7 @@ describe('recording a delivery that went out', () => {
 
   it('counts DeliveredNotRecorded and logs an error when every record write fails, without failing the delivery', async () => {
     const { store: throttled, recordWrites } = throttledRecords(Number.POSITIVE_INFINITY);
-    const { counted, metrics } = countingMetrics();
+    const { counted, metrics } = countedMetrics();
     const waits: number[] = [];
 
     const summary = await deliver(freshAlerts(), {
@@ -429,7 +434,7 @@ describe('recording a delivery that went out', () => {
   it('stops retrying the record write before the invocation ends', async () => {
     let clock = Date.parse('2026-07-21T18:00:00.000Z');
     const { store: throttled, recordWrites } = throttledRecords(Number.POSITIVE_INFINITY);
-    const { counted, metrics } = countingMetrics();
+    const { counted, metrics } = countedMetrics();
 
     await deliver(freshAlerts(), {
       store: throttled,
