@@ -22,8 +22,18 @@ export interface DeliveryReceipt {
 
 /** What a destination may need to know about the invocation it sends in. */
 export interface SendContext {
-  /** When the invocation ends (epoch ms): work that can be left out (Slack thread replies) stops short of it. */
+  /**
+   * When the send must be over (epoch ms): the invocation's end, less the time recording the delivery takes. No
+   * request starts that could outlast it, and work that can be left out (Slack thread replies) stops short of it.
+   */
   readonly deadline: number;
+  /**
+   * Names this alert at this destination (deliveryKey()): a destination that can tag what it sends with it (Slack
+   * message metadata) can later tell whether an attempt whose outcome was unknown went out after all.
+   */
+  readonly deliveryKey: string;
+  /** Where a destination counts what it noticed (e.g. PossiblyDuplicated). */
+  readonly metrics?: Pick<Metrics, 'addMetric'>;
 }
 
 /** A place alerts go: a Slack channel (`slack:C0123456789`) or the email topic (`email:<topicArn>`). */
@@ -55,7 +65,23 @@ export interface DeliverAlertsInput {
   readonly metrics?: Pick<Metrics, 'addMetric'>;
   /** Destinations served at the same time. @default 4 */
   readonly concurrency?: number;
+  /** Waits between record-write attempts. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
+
+/**
+ * Record writes after a successful send: attempts, and the wait before the second (it doubles after each). Each
+ * attempt is one store call, which the DynamoDB client itself retries (3 attempts) first; this outer loop rides out a
+ * throttled table for a few seconds more, since a send left unrecorded is sent again by the next retry.
+ */
+const RECORD_ATTEMPTS = 5;
+const RECORD_RETRY_DELAY_MS = 200;
+
+/**
+ * Time kept back from a send for recording it: the record attempts' waits (3 s) and a few store calls. A send that
+ * ran into the invocation's timeout would go out unrecorded, and the retry would send it again.
+ */
+export const RECORD_RESERVE_MS = 5_000;
 
 export type DeliveryOutcome =
   | { readonly status: 'sent'; readonly ref?: string; readonly warnings: readonly string[] }
@@ -104,8 +130,10 @@ export class DeliveryFailedError extends RelayError {
  *   the event (the retry re-sends only what did not go out) and, after the last retry, the dead-letter queue holds it.
  * - The store unreachable when claiming: counted as a failure of that destination, so the invocation throws. Sending
  *   without a claim could post duplicates, and skipping silently would lose the alert; a retry is the safe choice.
- * - The store unreachable when recording a send that succeeded: logged as an error, never thrown. The message is
- *   out; throwing would make the retry post it again. A later redelivery may duplicate it (the claim expires).
+ * - The store failing when recording a send that succeeded: the write is tried again (RECORD_ATTEMPTS, backing
+ *   off, never past the deadline); if it still fails, that is logged as an error and counted in the
+ *   DeliveredNotRecorded metric (which alarms), never thrown. The message is out; throwing would make the retry
+ *   post it again. A later redelivery may duplicate it (the claim expires).
  * - Release failing after a failed send: logged; the claim's lease expires with this invocation anyway.
  * - Warnings from a send that succeeded (a Slack thread reply that failed): logged.
  *
@@ -143,7 +171,7 @@ export async function deliverAlerts(input: DeliverAlertsInput): Promise<Delivery
 }
 
 async function deliverOne(
-  { store, owner, deadline, now = Date.now, logger, metrics }: DeliverAlertsInput,
+  { store, owner, deadline, now = Date.now, logger, metrics, sleep = wait }: DeliverAlertsInput,
   alert: RenderedAlert,
   destination: Destination,
 ): Promise<DeliveryOutcome> {
@@ -167,7 +195,11 @@ async function deliverOne(
 
   let receipt: DeliveryReceipt | undefined;
   try {
-    receipt = await destination.send(alert, { deadline });
+    receipt = await destination.send(alert, {
+      deadline: deadline - RECORD_RESERVE_MS,
+      deliveryKey: key,
+      ...(metrics ? { metrics } : {}),
+    });
   } catch (error) {
     metrics?.addMetric('DeliveryFailed', MetricUnit.Count, 1);
     logger?.error('Delivery failed', { ...context, code: codeOf(error), error: messageOf(error) });
@@ -185,16 +217,46 @@ async function deliverOne(
   metrics?.addMetric('Delivered', MetricUnit.Count, 1);
   const warnings = receipt?.warnings ?? [];
   for (const warning of warnings) logger?.warn('Delivered with a problem', { ...context, warning });
-  try {
-    await store.markDelivered(key, owner, { ref: receipt?.ref });
-  } catch (error) {
+  const notRecorded = await recordDelivered(() => store.markDelivered(key, owner, { ref: receipt?.ref }), {
+    deadline,
+    now,
+    sleep,
+  });
+  if (notRecorded !== undefined) {
+    metrics?.addMetric('DeliveredNotRecorded', MetricUnit.Count, 1);
     logger?.error('Delivered but not recorded: a redelivery of this event may send it again', {
       ...context,
-      error: messageOf(error),
+      error: messageOf(notRecorded.error),
+      attempts: notRecorded.attempts,
     });
   }
   logger?.info('Delivered', { ...context, ref: receipt?.ref });
   return receipt?.ref === undefined ? { status: 'sent', warnings } : { status: 'sent', ref: receipt.ref, warnings };
+}
+
+/**
+ * Writes the record until it sticks, RECORD_ATTEMPTS times at most and never waiting past the deadline; returns the
+ * last failure when it did not stick. Safe to repeat: recording a delivery is an unconditional write.
+ */
+async function recordDelivered(
+  write: () => Promise<void>,
+  { deadline, now, sleep }: { deadline: number; now: () => number; sleep: (ms: number) => Promise<void> },
+): Promise<{ error: unknown; attempts: number } | undefined> {
+  let delay = RECORD_RETRY_DELAY_MS;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await write();
+      return undefined;
+    } catch (error) {
+      if (attempt >= RECORD_ATTEMPTS || now() + delay > deadline) return { error, attempts: attempt };
+      await sleep(delay);
+      delay *= 2;
+    }
+  }
+}
+
+function wait(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function tally(destination: string, deliveries: readonly AlertDelivery[]): DestinationTally {

@@ -1,7 +1,8 @@
-import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
-import { createSlackClient, type LogSink } from './adapters/slack-client.js';
+import { WebAPIPlatformError } from '@slack/web-api';
+import { createSlackClient, type LogSink, type SlackClient } from './adapters/slack-client.js';
 import { slackDestination } from './adapters/slack-destination.js';
 import { readSlackToken } from './adapters/slack-token.js';
+import { redactErrorChain } from './adapters/slack-token-form.js';
 import type { RelayConfig } from './config.js';
 import { RelayError } from './core/errors.js';
 import type { Destination } from './delivery.js';
@@ -69,7 +70,7 @@ export function createDestinations(
             ).send(alert, context);
           } catch (error) {
             if (isTokenRefusal(error)) tokenRefused = true;
-            throw error;
+            throw redactErrorChain(error);
           }
         },
       });
@@ -100,9 +101,9 @@ async function emailDestinationFor(topicArn: string): Promise<Destination> {
 }
 
 /** Reuses one WebClient while the token stays the same; a rotated token gets a new client. */
-function cachedByToken(readToken: () => Promise<string>, create: (token: string) => WebClient) {
-  let current: { token: string; client: WebClient } | undefined;
-  return async (): Promise<WebClient> => {
+function cachedByToken(readToken: () => Promise<string>, create: (token: string) => SlackClient) {
+  let current: { token: string; client: SlackClient } | undefined;
+  return async (): Promise<SlackClient> => {
     const token = await readToken();
     if (current?.token !== token) current = { token, client: create(token) };
     return current.client;

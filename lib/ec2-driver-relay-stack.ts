@@ -172,6 +172,7 @@ export class Ec2DriverRelayStack extends Stack {
         { label: 'Subscription', queue: this.subscriptionDeadLetters },
         { label: 'FailedInvocation', queue: this.failedInvocations },
       ],
+      relayMetrics: RELAY_METRICS,
     });
 
     this.acknowledgeNagFindings();
@@ -267,6 +268,9 @@ function slackTokenSecret(scope: Construct, config: RelayConfig): ISecret {
   return secret;
 }
 
+/** Where the function's Powertools metrics go: their namespace and `service` dimension. */
+export const RELAY_METRICS = { namespace: 'Ec2DriverRelay', service: 'ec2-driver-relay' } as const;
+
 /** The handler's configuration contract (see lambda/handler.ts). The token itself never goes in here. */
 export function relayEnvironment(parts: {
   config: RelayConfig;
@@ -283,8 +287,8 @@ export function relayEnvironment(parts: {
     ...(parts.emailTopicArn !== undefined ? { EMAIL_TOPIC_ARN: parts.emailTopicArn } : {}),
     DELIVERY_TABLE_NAME: parts.tableName,
     LIVE_CHANGELOG: 'true',
-    POWERTOOLS_SERVICE_NAME: 'ec2-driver-relay',
-    POWERTOOLS_METRICS_NAMESPACE: 'Ec2DriverRelay',
+    POWERTOOLS_SERVICE_NAME: RELAY_METRICS.service,
+    POWERTOOLS_METRICS_NAMESPACE: RELAY_METRICS.namespace,
     POWERTOOLS_LOG_LEVEL: 'INFO',
   };
 }

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -12,6 +12,8 @@ export interface RelayAlarmsProps {
   readonly deadLetterQueues: readonly { readonly label: string; readonly queue: IQueue }[];
   /** Where alarm (and recovery) notifications go. */
   readonly topic: ITopic;
+  /** Where the function's own metrics go (Powertools: POWERTOOLS_METRICS_NAMESPACE, `service` dimension). */
+  readonly relayMetrics: { readonly namespace: string; readonly service: string };
 }
 
 const PERIOD = Duration.minutes(5);
@@ -71,7 +73,25 @@ export class RelayAlarms extends Construct {
       }),
     ];
 
-    this.alarms = [...queueAlarms, errorAlarm, ...asyncAlarms];
+    // A send that went out but could not be recorded: the next redelivery of that event may post it again.
+    const notRecordedAlarm = new Alarm(this, 'DeliveredNotRecorded', {
+      alarmDescription:
+        'An alert went out but its delivery record could not be written (the delivery table throttled or failed): ' +
+        'a redelivery of that notification may send it again. Check the table and the function’s logs.',
+      metric: new Metric({
+        namespace: props.relayMetrics.namespace,
+        metricName: 'DeliveredNotRecorded',
+        dimensionsMap: { service: props.relayMetrics.service },
+        period: PERIOD,
+        statistic: 'Sum',
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    this.alarms = [...queueAlarms, errorAlarm, ...asyncAlarms, notRecordedAlarm];
     for (const alarm of this.alarms) {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);

@@ -188,6 +188,33 @@ describe('driver-relay send', () => {
     expect(`${stdout}${stderr}`).not.toContain('xoxb-cli-test-token');
   });
 
+  it.each([
+    [
+      'a CR/LF inside it',
+      'xoxb-cli-1111\r\nCLISECRETPART',
+      'SLACK_BOT_TOKEN has a line break (CR or LF) inside the token',
+    ],
+    ['a space inside it', 'xoxb-cli-1111 CLISECRETPART', 'SLACK_BOT_TOKEN has whitespace inside the token'],
+    [
+      'the wrong prefix',
+      'xapp-1-A0111-CLISECRETPART',
+      'SLACK_BOT_TOKEN does not start like a Slack token that can post',
+    ],
+  ])(
+    'refuses a SLACK_BOT_TOKEN with %s, saying what is wrong and never printing it',
+    async (_name, token, problem) => {
+      const { code, stdout, stderr } = await run(['send', '--event', join(EVENTS, 'pv-8.6.1.json')], {
+        env: { ...slackEnv(), SLACK_BOT_TOKEN: token },
+      });
+
+      expect(code).toBe(1);
+      expect(stderr).toContain(problem);
+      expect(`${stdout}${stderr}`).not.toContain('CLISECRETPART');
+      expect(slack.requests).toHaveLength(0);
+    },
+    30_000,
+  );
+
   it('refuses to run with no destination configured', async () => {
     const { code, stderr } = await run(['send', '--event', join(EVENTS, 'pv-8.6.1.json')]);
 

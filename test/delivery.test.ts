@@ -1,3 +1,8 @@
+import {
+  type DynamoDBClient,
+  ProvisionedThroughputExceededException,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { LogLevel } from '@slack/web-api';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -11,8 +16,11 @@ import {
   type DeliveryLog,
   type Destination,
   deliverAlerts,
+  RECORD_RESERVE_MS,
   type RenderedAlert,
+  type SendContext,
 } from '../lambda/delivery.js';
+import { countedMetrics } from './support/counted-metrics.js';
 import { type Dynalite, startDynalite } from './support/dynalite.js';
 import { renderedAlert } from './support/rendered-alert.js';
 import { answers, type SlackStandIn, startSlackStandIn } from './support/slack-stand-in.js';
@@ -280,6 +288,27 @@ describe('delivering alerts exactly once per destination', () => {
     expect(leases).toEqual([MINUTE, MINUTE - 20_000, MINUTE - 40_000]);
   });
 
+  it('gives each destination its delivery key, the metrics, and a deadline that leaves time to record the send', async () => {
+    const alerts = freshAlerts();
+    const contexts: SendContext[] = [];
+    const { metrics } = countedMetrics();
+    const deadline = Date.now() + MINUTE;
+
+    await deliver(alerts, {
+      destinations: [{ id: 'slack:CCONTEXT01', send: async (_alert, context) => void contexts.push(context) }],
+      deadline,
+      metrics,
+    });
+
+    expect(contexts).toEqual([
+      {
+        deliveryKey: deliveryKey(alerts[0]?.messageId ?? '', 0, 'slack:CCONTEXT01'),
+        deadline: deadline - RECORD_RESERVE_MS,
+        metrics,
+      },
+    ]);
+  });
+
   it('leaves a delivery that a live invocation is sending to that invocation', async () => {
     const alerts = freshAlerts();
     const [alert] = alerts;
@@ -326,5 +355,100 @@ describe('delivering alerts exactly once per destination', () => {
     expect(failure.message).not.toContain(TOKEN);
     expect(slack.requests.length).toBeGreaterThan(0);
     expect(slack.requests.map((request) => request.rawBody).join('\n')).not.toContain(TOKEN);
+  });
+});
+
+describe('recording a delivery that went out', () => {
+  /**
+   * The delivery table behind a client that answers the first `times` record writes (UpdateItem) as DynamoDB does
+   * when it throttles; everything else reaches dynalite.
+   */
+  function throttledRecords(times: number) {
+    let left = times;
+    let recordWrites = 0;
+    const client = {
+      send: (command: unknown) => {
+        if (command instanceof UpdateItemCommand) {
+          recordWrites += 1;
+          if (left > 0) {
+            left -= 1;
+            return Promise.reject(
+              new ProvisionedThroughputExceededException({
+                message: 'The level of configured provisioned throughput for the table was exceeded.',
+                $metadata: { httpStatusCode: 400 },
+              }),
+            );
+          }
+        }
+        return dynamo.client.send(command as UpdateItemCommand);
+      },
+    } as unknown as DynamoDBClient;
+    return {
+      store: createDeliveryStore({ client, tableName: dynamo.tableName }),
+      recordWrites: () => recordWrites,
+    };
+  }
+
+  const noWait = async () => {};
+
+  it('records a delivery whose first record write was throttled, so a retry of the invocation posts nothing again', async () => {
+    const alerts = freshAlerts();
+    const { store: throttled } = throttledRecords(1);
+    const { counted, metrics } = countedMetrics();
+    const slackOnly = destinations([OPS]).slice(0, 1);
+
+    await deliver(alerts, { store: throttled, destinations: slackOnly, owner: 'request-1', metrics, sleep: noWait });
+    // Lambda retries with the same request id, e.g. because another destination failed.
+    const retry = await deliver(alerts, { destinations: slackOnly, owner: 'request-1' });
+
+    expect(mainMessages(OPS)).toHaveLength(1);
+    expect(retry.deliveries.map(({ outcome }) => outcome)).toEqual([
+      { status: 'skipped', reason: 'already-delivered' },
+    ]);
+    expect(counted().DeliveredNotRecorded).toBeUndefined();
+  });
+
+  it('counts DeliveredNotRecorded and logs an error when every record write fails, without failing the delivery', async () => {
+    const { store: throttled, recordWrites } = throttledRecords(Number.POSITIVE_INFINITY);
+    const { counted, metrics } = countedMetrics();
+    const waits: number[] = [];
+
+    const summary = await deliver(freshAlerts(), {
+      store: throttled,
+      destinations: destinations([OPS]).slice(0, 1),
+      metrics,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+
+    expect(summary.destinations).toEqual([{ destination: `slack:${OPS}`, sent: 1, skipped: 0, failed: 0 }]);
+    expect(counted()).toMatchObject({ Delivered: 1, DeliveredNotRecorded: 1 });
+    expect(recordWrites()).toBeGreaterThan(1);
+    expect(waits).toHaveLength(recordWrites() - 1);
+    expect(logLines).toContainEqual(
+      expect.stringMatching(/^error Delivered but not recorded.*ProvisionedThroughputExceededException/),
+    );
+  });
+
+  it('stops retrying the record write before the invocation ends', async () => {
+    let clock = Date.parse('2026-07-21T18:00:00.000Z');
+    const { store: throttled, recordWrites } = throttledRecords(Number.POSITIVE_INFINITY);
+    const { counted, metrics } = countedMetrics();
+
+    await deliver(freshAlerts(), {
+      store: throttled,
+      destinations: [{ id: 'slack:CQUICK0001', send: async () => ({}) }],
+      metrics,
+      now: () => clock,
+      deadline: clock + 1_000,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    });
+
+    expect(clock).toBeLessThanOrEqual(Date.parse('2026-07-21T18:00:01.000Z'));
+    expect(recordWrites()).toBeGreaterThan(1);
+    expect(counted().DeliveredNotRecorded).toBe(1);
   });
 });

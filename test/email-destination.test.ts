@@ -57,7 +57,10 @@ describe('publishing an alert email', () => {
     sns.on(PublishCommand).resolves({ MessageId: 'sns-message-7' });
     const destination = emailDestination(new SNSClient({}), TOPIC);
 
-    const receipt = await destination.send(renderedAlert(), { deadline: Date.now() + 60_000 });
+    const receipt = await destination.send(renderedAlert(), {
+      deadline: Date.now() + 60_000,
+      deliveryKey: 'notification-1#0#email:arn:aws:sns:us-east-1:123456789012:alerts',
+    });
 
     expect(destination.id).toBe(`email:${TOPIC}`);
     expect(receipt).toEqual({ ref: 'sns-message-7' });

@@ -67,10 +67,13 @@ describe('scope: the Slack bot token', () => {
     return { visible, errors, parts: relay };
   }
 
-  /** The token, and the part of it that is secret (what follows the "xoxb-" anyone knows). */
+  /**
+   * The token, and its distinctive parts (what follows the "xoxb-" anyone knows), which survive a log line or an
+   * error that escaped or collapsed a line break inside it.
+   */
   function leaks(visible: string, token: string): string[] {
-    const secretPart = token.slice(token.lastIndexOf('-') + 1);
-    return [token, secretPart].filter((needle) => visible.includes(needle));
+    const parts = token.split(/[-\s]+/).filter((part) => part.length >= 8);
+    return [token, ...parts].filter((needle) => visible.includes(needle));
   }
 
   const SCENARIOS: readonly {
@@ -113,6 +116,24 @@ describe('scope: the Slack bot token', () => {
       fails: true,
     },
     {
+      name: 'token: the secret holds a CR/LF inside the token',
+      options: { secretValue: 'xoxb-5555-4444\r\nCRLFSECRETPART', acceptToken: 'xoxb-x' },
+      token: 'xoxb-5555-4444\r\nCRLFSECRETPART',
+      fails: true,
+    },
+    {
+      name: 'token: the secret holds spaces inside the token',
+      options: { secretValue: 'xoxb-3333 2222 SPACESSECRETPART', acceptToken: 'xoxb-x' },
+      token: 'xoxb-3333 2222 SPACESSECRETPART',
+      fails: true,
+    },
+    {
+      name: 'token: the secret holds something with the wrong prefix',
+      options: { secretValue: 'xapp-1-A0111-WRONGPREFIXSECRETPART', acceptToken: 'xoxb-x' },
+      token: 'xapp-1-A0111-WRONGPREFIXSECRETPART',
+      fails: true,
+    },
+    {
       name: 'token: the secret is JSON with the token under another key',
       options: { secretValue: '{"bot": "xoxb-7777-6666-WRONGKEYSECRETPART"}', acceptToken: 'xoxb-x' },
       token: 'xoxb-7777-6666-WRONGKEYSECRETPART',
@@ -120,22 +141,49 @@ describe('scope: the Slack bot token', () => {
     },
   ];
 
-  test.each(SCENARIOS)('$name: the token appears in no log line, error or payload', async (scenario) => {
-    const { visible, errors, parts } = await everythingVisible(scenario.options, scenario.arrange);
+  test.each(SCENARIOS)(
+    '$name: the token appears in no log line, error or payload',
+    async (scenario) => {
+      const { visible, errors, parts } = await everythingVisible(scenario.options, scenario.arrange);
 
-    const found = leaks(visible, scenario.token);
-    tally.record({
-      name: scenario.name,
-      tried: 3,
-      outcome: found.length === 0 ? 'not leaked' : `LEAKED in ${found.length} places`,
-      violations: found.length,
-    });
+      const found = leaks(visible, scenario.token);
+      tally.record({
+        name: scenario.name,
+        tried: 3,
+        outcome: found.length === 0 ? 'not leaked' : `LEAKED in ${found.length} places`,
+        violations: found.length,
+      });
 
-    expect(found).toEqual([]);
-    // The checks looked at something: the invocations ran, logged, and failed when the scenario makes them fail.
-    expect(parts.logs.lines.length).toBeGreaterThan(0);
-    expect(errors.length > 0).toBe(scenario.fails);
-  });
+      expect(found).toEqual([]);
+      // The checks looked at something: the invocations ran, logged, and failed when the scenario makes them fail.
+      expect(parts.logs.lines.length).toBeGreaterThan(0);
+      expect(errors.length > 0).toBe(scenario.fails);
+    },
+    30_000,
+  );
+
+  test.each([
+    ['a CR/LF inside the token', 'xoxb-5555-4444\r\nCRLFSECRETPART', 'has a line break (CR or LF) inside the token'],
+    ['spaces inside the token', 'xoxb-3333 2222 SPACESSECRETPART', 'has whitespace inside the token'],
+    ['the wrong prefix', 'xapp-1-A0111-WRONGPREFIXSECRETPART', 'does not start like a Slack token that can post'],
+  ])(
+    'a secret with %s is refused before anything reaches Slack, naming the secret and what is wrong',
+    async (_name, secretValue, problem) => {
+      relay = await startRelayHarness({ secretValue, email: false });
+
+      const failure = await relay.invoke(loadEvent('pv-8.6.1')).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+
+      expect(relay.slack.requests).toEqual([]);
+      expect((failure as Error | undefined)?.message).toContain(
+        `The Slack bot token secret ${relay.tokenSecretId} ${problem}`,
+      );
+      expect(leaks(`${errorText(failure)}\n${relay.logs.text()}`, secretValue)).toEqual([]);
+    },
+    30_000,
+  );
 
   test('the token travels only in the Authorization header of requests to Slack', async () => {
     relay = await startRelayHarness();

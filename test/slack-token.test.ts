@@ -116,3 +116,81 @@ describe('reading the Slack bot token', () => {
     expect(`${failure.message} ${String(failure.cause)}`).not.toContain('SECRETPART');
   });
 });
+
+describe('refusing a secret that does not hold a Slack token, without repeating it', () => {
+  // A token with a CR/LF inside made fetch refuse the Authorization header and quote it, token and all, in an
+  // error that reached the logs and the failure queue.
+  const MALFORMED: readonly { name: string; secret: string; problem: string }[] = [
+    {
+      name: 'a line break (CR/LF) inside the token',
+      secret: 'xoxb-1111-2222\r\nSECRETPART',
+      problem: 'has a line break (CR or LF) inside the token',
+    },
+    { name: 'a bare LF inside the token', secret: 'xoxb-1111-2222\nSECRETPART', problem: 'has a line break' },
+    {
+      name: 'a space inside the token',
+      secret: 'xoxb-1111-2222 SECRETPART',
+      problem: 'has whitespace inside the token',
+    },
+    {
+      name: 'a tab inside the token',
+      secret: 'xoxb-1111-2222\tSECRETPART',
+      problem: 'has whitespace inside the token',
+    },
+    {
+      name: 'an "Authorization" value instead of the token',
+      secret: 'Bearer xoxb-1111-2222-SECRETPART',
+      problem: 'has whitespace',
+    },
+    {
+      name: 'an app-level token (xapp-), which cannot post',
+      secret: 'xapp-1-A0111-2222-SECRETPART',
+      problem: 'does not start like a Slack token that can post (xoxb- for a bot token',
+    },
+    {
+      name: 'something that is not a Slack token at all',
+      secret: '8f14e45fceea167a5a36dedd4bea2543SECRETPART',
+      problem: 'does not start like a Slack token that can post',
+    },
+    {
+      name: 'a control character inside the token',
+      secret: 'xoxb-1111-2222\u0000SECRETPART',
+      problem: 'has a control character inside the token',
+    },
+    {
+      name: 'characters a Slack token never has',
+      secret: 'xoxb-1111-2222-SECRET"PART',
+      problem: 'has characters a Slack token never has',
+    },
+  ];
+
+  it.each(MALFORMED)('refuses $name, naming the secret and the problem', async ({ secret, problem }) => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: secret });
+
+    const failure = await failureOf(readSlackToken(SECRET_ID));
+
+    expect(failure.code).toBe('secret-unavailable');
+    expect(failure.message).toContain(`The Slack bot token secret ${SECRET_ID} ${problem}`);
+    expect(failure.message).toContain(`aws secretsmanager put-secret-value --secret-id ${SECRET_ID}`);
+    expect(`${failure.message} ${String(failure.cause)}`).not.toContain('SECRETPART');
+  });
+
+  it('refuses a line break inside the token field of a JSON secret', async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ token: 'xoxb-1111\r\nSECRETPART' }) });
+
+    const failure = await failureOf(readSlackToken(SECRET_ID));
+
+    expect(failure.message).toContain('has a line break (CR or LF) inside the token');
+    expect(failure.message).not.toContain('SECRETPART');
+  });
+
+  it.each([
+    ['a bot token', 'xoxb-1111-2222-AbCdEf'],
+    ['a user token', 'xoxp-1111-2222-3333-AbCdEf'],
+    ['a rotating bot token', 'xoxe.xoxb-1-AbCdEf'],
+  ])('accepts %s', async (_kind, token) => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: `${token}\n` });
+
+    await expect(readSlackToken(SECRET_ID)).resolves.toBe(token);
+  });
+});

@@ -306,8 +306,21 @@ describe('alarms', () => {
     });
   });
 
+  test('one alert that went out but could not be recorded raises an alarm', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Ec2DriverRelay',
+      MetricName: 'DeliveredNotRecorded',
+      Dimensions: [{ Name: 'service', Value: 'ec2-driver-relay' }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: alarmTopicId }],
+    });
+  });
+
   test('every alarm notifies the alarm topic, and alarmEmail is subscribed to it', () => {
-    expect(alarms()).toHaveLength(5);
+    expect(alarms()).toHaveLength(6);
     for (const alarm of alarms()) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: alarmTopicId }]);
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',

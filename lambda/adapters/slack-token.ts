@@ -1,5 +1,6 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { RelayError } from '../core/errors.js';
+import { slackTokenProblem } from './slack-token-form.js';
 
 export interface ReadSlackTokenOptions {
   /**
@@ -13,10 +14,13 @@ export interface ReadSlackTokenOptions {
 
 /**
  * Reads the Slack bot token from Secrets Manager. The secret holds either the token itself (`xoxb-...`) or JSON
- * `{"token": "xoxb-..."}`.
+ * `{"token": "xoxb-..."}`; whitespace around it (a trailing newline) is dropped.
  *
- * Throws RelayError 'secret-unavailable' when the secret cannot be read, is empty, or holds no token; the message
- * names the secret and how to fill it and never contains its value (nor a JSON parser's message, which would quote it).
+ * Throws RelayError 'secret-unavailable' when the secret cannot be read, is empty, holds no token, or holds one
+ * without a Slack token's form (a line break or a space inside, the wrong prefix: see slack-token-form.ts). A
+ * malformed token is refused here, before it is sent anywhere: fetch refuses a header with a line break by quoting
+ * it, token and all, in its error. The message names the secret, what is wrong and how to fill it, and never
+ * contains the value (nor a JSON parser's message, which would quote it).
  */
 export async function readSlackToken(secretId: string, options: ReadSlackTokenOptions = {}): Promise<string> {
   const { maxAgeSeconds = 300, forceFetch = false } = options;
@@ -48,7 +52,7 @@ function tokenFrom(value: unknown): TokenRead {
     value instanceof Uint8Array ? new TextDecoder().decode(value) : typeof value === 'string' ? value : ''
   ).trim();
   if (text === '') return { kind: 'unusable', problem: 'is empty' };
-  if (!text.startsWith('{')) return { kind: 'token', token: text };
+  if (!text.startsWith('{')) return checked(text);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -56,8 +60,13 @@ function tokenFrom(value: unknown): TokenRead {
     return { kind: 'unusable', problem: 'starts with "{" but is not valid JSON' };
   }
   const token = typeof parsed === 'object' && parsed !== null && 'token' in parsed ? parsed.token : undefined;
-  if (typeof token === 'string' && token.trim() !== '') return { kind: 'token', token: token.trim() };
+  if (typeof token === 'string' && token.trim() !== '') return checked(token.trim());
   return { kind: 'unusable', problem: 'is JSON without a non-empty "token" field' };
+}
+
+function checked(token: string): TokenRead {
+  const problem = slackTokenProblem(token);
+  return problem === undefined ? { kind: 'token', token } : { kind: 'unusable', problem };
 }
 
 /** Powertools wraps the SDK's error; the SDK's name says what went wrong. */

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { createFileChangelogSource } from '../adapters/changelog-files.js';
 import { createChangelogSource } from '../adapters/changelog-source.js';
 import { createMemoryDeliveryStore } from '../adapters/memory-delivery-store.js';
+import { redactSlackTokens, slackTokenProblem } from '../adapters/slack-token-form.js';
 import { parseSlackChannels } from '../config.js';
 import type { Alert } from '../core/alert.js';
 import { renderEmail } from '../core/email-message.js';
@@ -185,7 +186,7 @@ async function deliver(alerts: readonly Alert[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof DeliveryFailedError) {
       io.stdout(describeDeliveries(alerts, error.summary));
-      io.stderr(`driver-relay: ${error.message}\n`);
+      io.stderr(`driver-relay: ${redactSlackTokens(error.message)}\n`);
       return 1;
     }
     throw error;
@@ -197,6 +198,10 @@ function destinationsFromEnv(env: NodeJS.ProcessEnv): Destination[] {
   const slackChannels = parseSlackChannels(env.SLACK_CHANNELS);
   if (slackChannels.length > 0 && token === '') {
     throw new RelayError('invalid-config', 'SLACK_CHANNELS is set but SLACK_BOT_TOKEN is not');
+  }
+  const tokenProblem = slackChannels.length > 0 ? slackTokenProblem(token) : undefined;
+  if (tokenProblem !== undefined) {
+    throw new RelayError('invalid-config', `SLACK_BOT_TOKEN ${tokenProblem}; set it to the bot token alone (xoxb-...)`);
   }
   const emailTopicArn = env.EMAIL_TOPIC_ARN?.trim() || null;
   const destinations = createDestinations(
@@ -276,9 +281,10 @@ async function replay(args: readonly string[], io: CliIo): Promise<number> {
   return report.outcomes.some((o) => o.status === 'failed' || o.status === 'unrecognised') ? 1 : 0;
 }
 
+/** Every error the CLI prints goes through here (or redactSlackTokens itself): redacted, then on one line. */
 function oneLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/\s+/g, ' ').trim();
+  return redactSlackTokens(message).replace(/\s+/g, ' ').trim();
 }
 
 function processIo(): CliIo {

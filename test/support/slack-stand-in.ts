@@ -12,7 +12,13 @@
  * JSON strings are decoded) and every request is recorded, whatever it was answered. Answers are scripted by
  * rules, checked in the order they were added; the first rule that matches the request (method, channel, whether it
  * is a thread reply) and has uses left decides the answer. Without a matching rule chat.postMessage succeeds with a
- * fresh `ts`, auth.test answers a bot identity and any other method answers `{ ok: true }`.
+ * fresh `ts`, auth.test answers a bot identity, conversations.history and conversations.replies answer from the
+ * messages posted so far, and any other method answers `{ ok: true }`.
+ *
+ * Posted messages keep their `metadata`, which conversations.history and conversations.replies return with
+ * `include_all_metadata`, like Slack. A post answered `slow` takes effect when its answer is sent (Slack was slow
+ * doing the work), even if the client gave up waiting: it shows in the channel's history only from then on. To play
+ * a token without the history scope, script `answers.slackError('missing_scope')` for conversations.history.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -70,6 +76,8 @@ export interface RecordedRequest {
   readonly answer: StandInAnswer['kind'];
   /** The `ts` given to a posted message. */
   readonly ts: string | undefined;
+  /** The message metadata sent with a post (`{ event_type, event_payload }`), decoded. */
+  readonly metadata: unknown;
   /** Milliseconds since the stand-in started. */
   readonly at: number;
 }
@@ -91,7 +99,7 @@ export interface SlackStandIn {
   messages(channel?: string): RecordedRequest[];
   /** Adds a rule; returns the stand-in for chaining. */
   script(answer: StandInAnswer, rule?: StandInRule): SlackStandIn;
-  /** Forgets recorded requests and rules. */
+  /** Forgets recorded requests, posted messages and rules. */
   reset(): void;
   /** Stops listening and drops open connections (including never-answered ones). */
   close(): Promise<void>;
@@ -100,12 +108,55 @@ export interface SlackStandIn {
 /** Parameters Slack accepts as JSON-encoded strings in a form body. */
 const JSON_PARAMS = new Set(['blocks', 'attachments', 'metadata']);
 
+/** A message in a channel, as conversations.history and conversations.replies see it. */
+interface StoredMessage {
+  readonly channel: string;
+  readonly ts: string;
+  readonly threadTs: string | undefined;
+  readonly text: unknown;
+  readonly metadata: unknown;
+  /** When it shows in the channel (epoch ms): when the post's answer was sent. */
+  readonly visibleAt: number;
+}
+
 export async function startSlackStandIn(options: StartSlackStandInOptions = {}): Promise<SlackStandIn> {
   const started = Date.now();
   const requests: RecordedRequest[] = [];
+  let stored: StoredMessage[] = [];
   let rules: Array<{ answer: StandInAnswer; rule: StandInRule; left: number }> = [];
   const timers = new Set<NodeJS.Timeout>();
   let posted = 0;
+
+  /** Messages of a channel visible now, newest first; only top-level ones, or one thread (parent first). */
+  const visible = (params: Record<string, unknown>, method: string): StoredMessage[] => {
+    const oldest = Number(params.oldest ?? 0);
+    const at = Date.now();
+    const inChannel = stored.filter(
+      (message) => message.channel === params.channel && message.visibleAt <= at && Number(message.ts) > oldest,
+    );
+    if (method === 'conversations.replies') {
+      return inChannel
+        .filter((message) => message.ts === params.ts || message.threadTs === params.ts)
+        .sort((a, b) => Number(a.ts) - Number(b.ts));
+    }
+    return inChannel.filter((message) => message.threadTs === undefined).sort((a, b) => Number(b.ts) - Number(a.ts));
+  };
+
+  const history = (method: string, params: Record<string, unknown>) => {
+    const withMetadata = params.include_all_metadata === true || params.include_all_metadata === 'true';
+    return {
+      ok: true,
+      messages: visible(params, method).map((message) => ({
+        type: 'message',
+        bot_id: 'B0STANDIN',
+        ts: message.ts,
+        text: message.text,
+        ...(message.threadTs === undefined ? {} : { thread_ts: message.threadTs }),
+        ...(withMetadata && message.metadata !== undefined ? { metadata: message.metadata } : {}),
+      })),
+      has_more: false,
+    };
+  };
 
   const chooseAnswer = (method: string, params: Record<string, unknown>, token: unknown): StandInAnswer => {
     const auth = authProblem(token);
@@ -137,22 +188,40 @@ export async function startSlackStandIn(options: StartSlackStandInOptions = {}):
   ) => {
     switch (answer.kind) {
       case 'ok':
+        if (method === 'chat.postMessage' && ts !== undefined) {
+          stored.push({
+            channel: String(params.channel),
+            ts,
+            threadTs: typeof params.thread_ts === 'string' ? params.thread_ts : undefined,
+            text: params.text,
+            metadata: params.metadata,
+            visibleAt: Date.now(),
+          });
+        }
+        if (response.destroyed) return;
+        if (method === 'conversations.history' || method === 'conversations.replies') {
+          return sendJson(response, 200, history(method, params));
+        }
         return sendJson(response, 200, successBody(method, params, ts));
       case 'slack-error':
+        if (response.destroyed) return;
         return sendJson(response, 200, { ok: false, error: answer.error });
       case 'rate-limited':
+        if (response.destroyed) return;
         response.writeHead(
           429,
           answer.retryAfterSeconds === undefined ? {} : { 'retry-after': String(answer.retryAfterSeconds) },
         );
         return response.end('rate limited');
       case 'http-error':
+        if (response.destroyed) return;
         response.writeHead(answer.status, { 'content-type': 'text/plain' });
         return response.end(`stand-in answered ${answer.status}`);
       case 'slow': {
+        // Slack finishes the work whether or not the client is still waiting for the answer.
         const timer = setTimeout(() => {
           timers.delete(timer);
-          if (!response.destroyed) respond(response, answer.then ?? { kind: 'ok' }, method, params, ts);
+          respond(response, answer.then ?? { kind: 'ok' }, method, params, ts);
         }, answer.delayMs);
         timers.add(timer);
         return;
@@ -184,14 +253,16 @@ export async function startSlackStandIn(options: StartSlackStandInOptions = {}):
       rawBody,
       answer: finalAnswer.kind,
       ts,
+      metadata: params.metadata,
       at: Date.now() - started,
     });
     respond(response, answer, method, params, ts);
   });
 
+  // Slack's ts is the post's time in epoch seconds, unique in the channel; history's `oldest` filters on it.
   const nextTs = () => {
     posted += 1;
-    return `${Math.floor(started / 1000)}.${String(posted).padStart(6, '0')}`;
+    return `${Math.floor(Date.now() / 1000)}.${String(posted).padStart(6, '0')}`;
   };
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -215,6 +286,7 @@ export async function startSlackStandIn(options: StartSlackStandInOptions = {}):
     },
     reset() {
       requests.length = 0;
+      stored = [];
       rules = [];
     },
     async close() {
