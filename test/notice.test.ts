@@ -207,7 +207,6 @@ describe('versions given as a reference point rather than a release', () => {
     ['This release requires AWS PV 8.4.0.'],
     ['The installer needs AWS PV driver version 8.4.0.'],
     ['AWS PV 8.4.0 or later is required.'],
-    ['Instances on AWS PV 8.4.0 or newer are not affected.'],
     ['Supported on AWS PV 8.4.0 and later.'],
     ['Supported on AWS PV 8.4.0 and newer.'],
     ['Supported on AWS PV 8.4.0 or higher.'],
@@ -217,6 +216,10 @@ describe('versions given as a reference point rather than a release', () => {
     ['Required: the installed driver is AWS PV 8.4.0 or later and EC2Launch 2.0.1.'],
   ])('"%s" names a minimum version and announces no release of it', (text) => {
     expect(findAnnouncements(null, text)).toEqual([{ family: 'aws-pv', version: null }]);
+  });
+
+  test('a driver named only to say who is not affected gets no alert', () => {
+    expect(findAnnouncements(null, 'Instances on AWS PV 8.4.0 or newer are not affected.')).toEqual([]);
   });
 
   test('a requirement listing two driver versions announces neither', () => {

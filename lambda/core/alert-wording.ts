@@ -58,7 +58,7 @@ export function title(alert: Alert): string {
         ? `ROLLED BACK: do not install the ${name} release AWS names below`
         : `ROLLED BACK: do not install ${name} ${version}`;
     case 'upcoming':
-      return `${name} driver ${version ?? 'release'} upcoming: not released yet`;
+      return `${name} driver ${version ?? 'release'} upcoming: not out yet`;
     case 'end-of-support':
       return `${name} driver${version === null ? 's' : ` ${version}`}: end of support`;
     case 'notice':

@@ -157,7 +157,9 @@ function jsonLines(text: string): string[] | null {
     } else if (node !== null && node !== undefined) {
       const label = keyWords(key);
       // A long text field (the notice's prose) stands on its own; a short one is "label: value".
-      lines.push(label === '' || String(node).length > 80 ? String(node) : `${label}: ${String(node)}`);
+      // "rolled_back", "end_of_support": an identifier value reads as its words.
+      const value = /^[A-Za-z]+(?:_[A-Za-z]+)+$/.test(String(node)) ? String(node).replace(/_/g, ' ') : String(node);
+      lines.push(label === '' || value.length > 80 ? value : `${label}: ${value}`);
     }
   };
   walk(value, '', 0);

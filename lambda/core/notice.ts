@@ -49,9 +49,11 @@ export interface SupportClaim {
   readonly supported: boolean;
 }
 
-type Role = 'subject' | 'driver-version' | 'reference' | 'target';
+type Role = 'subject' | 'driver-version' | 'current' | 'reference' | 'target';
 
 const SEVERITY: readonly NoticeKind[] = ['notice', 'release', 'upcoming', 'end-of-support', 'rollback'];
+/** Among a family's subject versions, which the notice is about first. */
+const ROLE_RANK: readonly Role[] = ['subject', 'driver-version', 'current'];
 
 /**
  * Words that say what kind of notice a sentence is, most specific first: a span one rule matched is not matched
@@ -60,23 +62,23 @@ const SEVERITY: readonly NoticeKind[] = ['notice', 'release', 'upcoming', 'end-o
 const KIND_CUES: readonly (readonly [NoticeKind, RegExp])[] = [
   [
     'rollback',
-    /\b(?:rolled[ -]?back|roll(?:ing)?[ -]?back|rollback|withdrawn|withdraw(?:s|ing)?|pulled|recalled|revoked|(?:has|have|was|were|been|being) removed|removed from (?:download|distribution|s3|the download)|do not (?:install|deploy|upgrade)|don'?t (?:install|deploy)|(?:should|must) not (?:be )?(?:installed|install|deployed|deploy)|stop (?:installing|deploying)|downgrad\w*|no longer available for download)\b/g,
+    /\b(?:rolled[ -]?back|roll(?:ing)?[ -]?back|rollback|withdrawn|withdraw(?:s|ing)?|pulled|recalled|revoked|(?:has|have|was|were|been|being) removed|removed from (?:download|distribution|s3|the download)|do not (?:install|deploy|upgrade)|don'?t (?:install|deploy)|(?:should|must) not (?:be )?(?:installed|install|deployed|deploy)|stop (?:installing|deploying)|downgrad\w*|no longer available for download|yanked|retracted|unpublished|reverted|reverting|taken (?:down|offline)|(?:stopped|halted|paused|suspended) (?:distributing|distribution|offering|the rollout|the release)|no longer offered)\b/g,
   ],
   [
     'end-of-support',
-    /\b(?:deprecat\w*|end[ -]of[ -](?:support|life|sale)|eol|no longer (?:be )?(?:available|supported|distributed|offered|maintained|updated|provided|published)|will (?:be )?(?:removed|retired|discontinued)|retir(?:e|ed|es|ing|ement)|discontinu\w*|sunset\w*|(?:end|ends|ending) (?:of )?support|support (?:will )?ends?|stop (?:supporting|publishing|distributing|providing))\b/g,
+    /\b(?:deprecat\w*|end[ -]of[ -](?:support|life|sale)|eol|no longer (?:be )?(?:available|supported|distributed|offered|maintained|updated|provided|published)|will (?:be )?(?:removed|retired|discontinued)|retir(?:e|ed|es|ing|ement)|discontinu\w*|sunset\w*|(?:end|ends|ending) (?:of )?support|(?:support|downloads?|distribution|availability|updates)\b[^;!?]{0,100}?\b(?:ends?|ending|will end|stops?|ceases?)\b|stop (?:supporting|publishing|distributing|providing))\b/g,
   ],
   [
     'upcoming',
-    /\b(?:will (?:be )?(?:re-?)?(?:released|available|published|rolled out|made available|launched|shipped|generally available)|will (?:release|publish|launch|ship|roll out|become available)|(?:is|are) (?:scheduled|planned|expected) (?:to|for)|(?:plan|plans|planned|planning) to (?:release|publish|launch|ship)|coming soon|upcoming|pre-?announce\w*|advance notice|in the coming (?:days|weeks|months)|not yet (?:available|released|published))\b/g,
+    /\b(?:will (?:be )?(?:re-?)?(?:released|available|published|rolled out|made available|launched|shipped|generally available)|will (?:release|publish|launch|ship|roll out|become available)|(?:is|are) (?:scheduled|planned|expected) (?:to|for)|(?:plan|plans|planned|planning) to (?:release|publish|launch|ship)|coming soon|upcoming|pre-?announce\w*|advance notice|in the coming (?:days|weeks|months)|not yet (?:available|released|published|out)|(?:planned|scheduled|expected|targeted) (?:release|for|on|in|by|date)|status: (?:scheduled|planned|upcoming|pending)|will (?:follow|go live|arrive|land|be out)|follows? (?:on|in|next|later)|eta|later this (?:week|month|quarter|year)|next (?:week|month|quarter)|(?:scheduled|planned|future|next) (?:\w+ )?(?:release|update|version))\b/g,
   ],
   [
     'release',
-    /\b(?:released|releases|release|(?:is|are) (?:now )?available|now available|available now|available (?:for download|today|in|through|from|via|on)|(?:has|have) been (?:published|made available|launched|shipped)|published|launched|shipped|(?:is|are) out|new (?:version|release|driver|drivers)|announc(?:e|es|ed|ing)|update(?:d)? (?:is|are) available|what's new|now supports?)\b/g,
+    /\b(?:released|releases|release|(?:is|are) (?:now )?(?:generally )?available|now available|generally available|available now|available (?:for download|today|in|through|from|via|on)|(?:has|have) been (?:published|made available|launched|shipped)|(?:is|are) out|new (?:version|release|driver|drivers)|announc(?:e|es|ed|ing)|update(?:d)? (?:is|are) available|what's new|now supports?|status: (?:available|released|published|live|ga))\b/g,
   ],
   [
     'notice',
-    /\b(?:known issues?|(?:we are|we're|aws is) (?:aware|investigating)|investigat\w+|advisory|(?:may|might|could) (?:experience|see|encounter|cause|fail)|(?:is|are) (?:affected|impacted)|affects|reminder|action (?:is )?required|workaround|heads[ -]up|please note|be aware)\b/g,
+    /\b(?:known issues?|(?:we are|we're|aws is) (?:aware|investigating)|investigat\w+|advisory|(?:may|might|could) (?:experience|see|encounter|cause|fail)|(?:is|are) (?:affected|impacted)|affects|reminder|action (?:is )?required|workaround|heads[ -]up|please note|be aware|looking into|reports (?:of|about)|under investigation)\b/g,
   ],
 ];
 
@@ -86,9 +88,12 @@ const KIND_CUES: readonly (readonly [NoticeKind, RegExp])[] = [
  * count and the cue must end the phrase: "roll back to [ENA driver version] 2.10.0".
  */
 const TARGET_BEFORE =
-  /\b(?:back to|revert(?:ed|ing)? to|return(?:ing)? to|go(?:ing)? back to|downgrad\w* to|roll(?:ing)? ?back to|rollback to|replaced by|superseded by|upgrad\w* to|updat\w* to|mov(?:e|ing) to|migrat\w* to|switch(?:ing)? to|recommend\w*|reinstall\w*|re-install\w*|stay(?:s|ing)? (?:on|at|with)|remain(?:s|ing)? (?:on|at|with)|keep(?:s|ing)?(?: on| at| using| running)?|continue to (?:use|run))$/;
+  /\b(?:back to|revert(?:ed|ing)? to|return(?:ing)? to|go(?:ing)? back to|downgrad\w* to|roll(?:ing)? ?back to|rollback to|replaced by|superseded by|upgrad\w* to|updat\w* to|mov(?:e|ing) to|migrat\w* to|switch(?:ing)? to|recommend\w*|reinstall\w*|re-install\w*|stay(?:s|ing)? (?:on|at|with)|remain(?:s|ing)? (?:on|at|with)|keep(?:s|ing)?(?: on| at| using| running)?|continue to (?:use|run)|replacement|use instead)$/;
 const REFERENCE_BEFORE =
-  /\b(?:from|previous(?:ly)?|prior|earlier|older|old|last|final|since|until|before|than|over|replac(?:e|es|ed|ing)|supersed(?:e|es|ing)|requir(?:e|es|ed|ing)|needs?|minimum|min|at least|instead of|in place of|prior to|compared (?:to|with)|introduced (?:in|with)|affected by|unlike|(?:server|20\d\d|r2) (?:\w+ )?(?:on|at|uses?|runs?|with))(?: \w+){0,2}$/;
+  /\b(?:from|previous(?:ly)?|prior|earlier|older|old|last|final|since|until|before|than|over|replac(?:e|es|ed|ing)|supersed(?:e|es|ing)|requir(?:e|es|ed|ing)|needs?|minimum|min|at least|instead of|in place of|prior to|compared (?:to|with)|introduced (?:in|with)|affected by|unlike|not affected|unaffected|(?:server|20\d\d|r2) (?:\w+ )?(?:on|at|uses?|runs?|with))(?: \w+){0,2}$/;
+/** What a version is now ("customers running 2.10.0", "current version: 2.11.0"): the subject only if nothing else is. */
+const CURRENT_BEFORE =
+  /\b(?:running|using|currently|current|installed|existing|(?:instances|customers|servers) (?:on|with))(?: \w+){0,2}$/;
 
 /** After a version: a range bound ("or later", "+") or the old side of an upgrade ("2.10.0 -> 2.11.0"). */
 const REFERENCE_AFTER =
@@ -101,9 +106,18 @@ const PLAIN_WORDS = new Set(
   ),
 );
 
-/** Words that say a family is named only in passing in this sentence. */
-const PASSING =
-  /\b(?:not (?:affected|impacted|changed|used|required|needed)|unaffected|unimpacted|unchanged|no action (?:is )?(?:required|needed)|(?:does|do|did|will) not (?:affect|apply|change|impact|need)|instead|continue to (?:use|run)|other drivers|no changes?)\b/;
+/**
+ * Words that say the families named just before them are not what the notice is about ("AWS PV is not affected",
+ * "use ENA and NVMe instead"): their versions are not alerted.
+ */
+const PASSING_BEFORE =
+  /\b(?:(?:is|are|was|were|remains?|stays?) not (?:affected|impacted|changed|used|required|needed|the cause)|not (?:affected|impacted)|unaffected|unimpacted|unchanged|nothing changes(?! for)|no changes?(?! (?:to|for))|instead(?! of)|no (?:further )?action (?:is )?(?:required|needed)(?! (?:for|by|on))|(?:do|does) not need to (?:take )?(?:any )?action)\b/g;
+/** The same, said of the families named after the words ("this does not change AWS PV or EC2WinUtil"). */
+const PASSING_AFTER =
+  /\b(?:(?:does|do|did|will) not (?:affect|apply to|change|impact|need|require)|no action (?:is )?(?:required|needed) (?:for|by|on)|no changes? (?:to|for)|nothing changes for|unrelated to|continue to (?:use|run)|not (?:affect|change|apply to))\b/g;
+/** Words that name a family beside the subject without saying anything of it: no alert without a version. */
+const ASIDE =
+  /\b(?:alongside|unlike|like the|compatible with|works with|together with|along with|in addition to|such as)\b/g;
 
 const WINDOWS_SERVER =
   /\bwindows server (20\d\d(?: r2)?)((?:(?:,|, and|and|or|&|\/| ) ?(?:windows server )?20\d\d(?: r2)?)*)/g;
@@ -119,7 +133,8 @@ const CUE_REACH = 100;
 
 interface VersionFound {
   readonly version: string;
-  readonly family: DriverFamily;
+  /** Null for a version read before any driver is named; it then belongs to the notice's main family. */
+  readonly family: DriverFamily | null;
   readonly role: Role;
   readonly sentence: number;
   readonly inSubject: boolean;
@@ -132,7 +147,10 @@ interface VersionFound {
 interface SentenceReading {
   readonly sentence: Sentence;
   readonly families: ReadonlySet<DriverFamily>;
-  readonly passing: boolean;
+  /** Families the sentence says are not affected, not used or unchanged ("AWS PV is not affected"). */
+  readonly notAffected: ReadonlySet<DriverFamily>;
+  /** Families named beside the subject ("alongside the NVMe driver", "unlike AWS PV"). */
+  readonly aside: ReadonlySet<DriverFamily>;
   /** Kind cues of the sentence that no version took. */
   readonly looseKinds: readonly NoticeKind[];
   readonly strongFamilies: ReadonlySet<DriverFamily>;
@@ -157,26 +175,39 @@ export function readNotice(subject: string | null, message: string): FamilyNotic
   }
 
   const main = mainFamily(readings);
-  // A family named only in passing, in a sentence about another family, is not what the notice is about.
-  const passingOnly = (family: DriverFamily) =>
-    family !== main && readings.every((r) => !r.families.has(family) || r.passing);
-  const candidates = versions.filter((v) => v.family === main || !readings[v.sentence]?.passing);
-
+  // Versions of other families in a sentence that says they are not affected are not what the notice is about.
+  const candidates = versions
+    .map((v) => (v.family === null ? { ...v, family: main } : v))
+    .filter((v) => v.family !== null && (v.family === main || !readings[v.sentence]?.notAffected.has(v.family)));
   const subjectsOf = (family: DriverFamily) =>
-    candidates.filter((v) => v.family === family && (v.role === 'subject' || v.role === 'driver-version'));
+    candidates.filter((v) => v.family === family && v.role !== 'reference' && v.role !== 'target');
   const withSubjects = new Set(candidates.filter((v) => v.role !== 'reference').map((v) => v.family));
-  const mentioned = [...firstMention.keys()].filter((family) => !passingOnly(family));
-  const strong = mentioned.filter((family) => readings.some((r) => r.strongFamilies.has(family)));
-  const namedAlone = (family: DriverFamily) => family === main || strong.includes(family) || strong.length === 0;
-  const primary = mentioned.filter(
-    (family) => withSubjects.has(family) || (!candidates.some((v) => v.family === family) && namedAlone(family)),
+  // Without a version, a family is the notice's subject only where a sentence names it other than in passing.
+  const plainly = (r: SentenceReading, family: DriverFamily) =>
+    r.families.has(family) && (r.sentence.inSubject || (!r.notAffected.has(family) && !r.aside.has(family)));
+  const named = [...firstMention.keys()].filter((family) => readings.some((r) => plainly(r, family)));
+  const strong = named.filter((family) => readings.some((r) => plainly(r, family) && r.strongFamilies.has(family)));
+  const alone = (family: DriverFamily) => family === main || strong.includes(family) || strong.length === 0;
+  const primary = [...firstMention.keys()].filter(
+    (family) =>
+      withSubjects.has(family) ||
+      (named.includes(family) && !candidates.some((v) => v.family === family) && alone(family)),
   );
   // Only versions given as references ("requires AWS PV 8.4.0"): the notice is about the driver, not a release.
-  const chosen = primary.length > 0 ? primary : mentioned.filter(namedAlone);
+  const chosen = primary.length > 0 ? primary : named.filter(alone);
+  const sentenceKinds: NoticeKind[][] = readings.map((r) => [...r.looseKinds]);
+  for (const v of versions) sentenceKinds[v.sentence]?.push(...v.kinds);
+  const kindsBefore = (sentence: number): NoticeKind | null => {
+    for (let k = sentence - 1; k >= 0; k--) {
+      const kind = mostSevere(sentenceKinds[k] ?? []);
+      if (kind !== null) return kind;
+    }
+    return null;
+  };
 
   return chosen
     .sort((a, b) => (firstMention.get(a) ?? 0) - (firstMention.get(b) ?? 0))
-    .map((family) => familyNotice(family, subjectsOf(family), candidates, readings));
+    .map((family) => familyNotice(family, subjectsOf(family), candidates, readings, kindsBefore));
 }
 
 function familyNotice(
@@ -184,6 +215,7 @@ function familyNotice(
   subjects: readonly VersionFound[],
   all: readonly VersionFound[],
   readings: readonly SentenceReading[],
+  kindsBefore: (sentence: number) => NoticeKind | null,
 ): FamilyNotice {
   const ofFamily = all.filter((v) => v.family === family);
   const ownKinds = (version: string) =>
@@ -192,25 +224,37 @@ function familyNotice(
     (a, b) =>
       Number(b.inSubject) - Number(a.inSubject) ||
       Number(b.labelled) - Number(a.labelled) ||
-      Number(a.role === 'driver-version') - Number(b.role === 'driver-version') ||
+      ROLE_RANK.indexOf(a.role) - ROLE_RANK.indexOf(b.role) ||
       a.sentence - b.sentence,
   );
-  const subject = ranked[0];
+  // What the notice says a version is now ("customers running 2.10.0") is what it is about only when it names
+  // no other version: not a new one, and not one to move to.
+  const primary = ranked.find((v) => v.role !== 'current');
+  const current = ranked.find((v) => v.role === 'current');
+  const subject = primary ?? current;
   const loose = familyLooseKinds(family, readings);
   const named = unique(ofFamily.filter((v) => v.role !== 'target').map((v) => v.version));
   // With one version named, what the notice says of the driver without a number ("it has been pulled") is about it:
   // a rollback is never left unsaid.
   const folded = named.length <= 1 ? loose.filter((kind) => kind === 'rollback') : [];
+  // Rule 5's fallbacks: what the notice says of the family without a number, then what the sentences before said
+  // ("ENA 2.11.0 has been rolled back. AWS NVMe 1.8.2 too.").
   const kind = subject
-    ? (mostSevere([...ownKinds(subject.version), ...folded]) ?? mostSevere(loose) ?? 'release')
-    : (mostSevere(loose) ?? 'notice');
+    ? (mostSevere([...ownKinds(subject.version), ...folded]) ??
+      mostSevere(loose) ??
+      kindsBefore(subject.sentence) ??
+      'release')
+    : (mostSevere(loose) ?? (ofFamily.some((v) => v.role === 'target') ? 'release' : 'notice'));
   const rolledBack = unique([
     ...(subject !== undefined && kind === 'rollback' ? [subject.version] : []),
     ...named.filter((version) => mostSevere(ownKinds(version)) === 'rollback'),
   ]);
   const targets = ofFamily.filter((v) => v.role === 'target' && !rolledBack.includes(v.version));
-  // "Please upgrade to ENA 2.11.0": with no other version, what the notice points to is what it is about.
-  const version = subject?.version ?? (kind !== 'rollback' ? (targets[0]?.version ?? null) : null);
+  // "Please upgrade to ENA 2.11.0": with no new version named, what the notice points to is what it is about.
+  const version =
+    kind === 'rollback'
+      ? (subject?.version ?? null)
+      : (primary?.version ?? targets[0]?.version ?? current?.version ?? null);
   return {
     family,
     version,
@@ -225,12 +269,21 @@ function familyNotice(
   };
 }
 
-/** Kind cues no version took: the Subject's (plus any rollback the body states), else the body's. */
+/**
+ * Kind cues no version took, nearest first: the Subject's (with any rollback the body states), else those of body
+ * sentences naming this family (with any rollback of sentences naming none), else those of sentences naming none.
+ */
 function familyLooseKinds(family: DriverFamily, readings: readonly SentenceReading[]): NoticeKind[] {
-  const relevant = (r: SentenceReading) => r.families.size === 0 || r.families.has(family);
-  const subjectKinds = readings.filter((r) => r.sentence.inSubject && relevant(r)).flatMap((r) => r.looseKinds);
-  const bodyKinds = readings.filter((r) => !r.sentence.inSubject && relevant(r)).flatMap((r) => r.looseKinds);
-  return subjectKinds.length > 0 ? [...subjectKinds, ...bodyKinds.filter((kind) => kind === 'rollback')] : bodyKinds;
+  const of = (inSubject: boolean, own: boolean) =>
+    readings
+      .filter((r) => r.sentence.inSubject === inSubject && (own ? r.families.has(family) : r.families.size === 0))
+      .flatMap((r) => r.looseKinds);
+  const rollbacks = (kinds: readonly NoticeKind[]) => kinds.filter((kind) => kind === 'rollback');
+  const subjectKinds = [...of(true, true), ...of(true, false)];
+  const bodyOwn = of(false, true);
+  const bodyNone = of(false, false);
+  if (subjectKinds.length > 0) return [...subjectKinds, ...rollbacks([...bodyOwn, ...bodyNone])];
+  return bodyOwn.length > 0 ? [...bodyOwn, ...rollbacks(bodyNone)] : bodyNone;
 }
 
 function mostSevere(kinds: readonly NoticeKind[]): NoticeKind | null {
@@ -245,10 +298,10 @@ function mainFamily(readings: readonly SentenceReading[]): DriverFamily | null {
     if (reading.sentence.inSubject && reading.families.size > 0) return [...reading.families][0] ?? null;
   }
   for (const reading of readings) {
-    if (!reading.passing && reading.families.size > 0) return [...reading.families][0] ?? null;
+    for (const family of reading.families) {
+      if (!reading.notAffected.has(family) && !reading.aside.has(family)) return family;
+    }
   }
-  // A notice that only says who is not affected is still about the driver it names first.
-  for (const reading of readings) if (reading.families.size > 0) return [...reading.families][0] ?? null;
   return null;
 }
 
@@ -295,7 +348,7 @@ function readSentence(
   const tokens = tokenize(sentence.text);
   const mentions = findMentions(tokens);
   const lower = sentence.text.toLowerCase();
-  const passing = PASSING.test(lower);
+  const cues = kindCues(lower);
 
   // Rule 4: owners. Mentions in order, so "nearest before" and "first after" are one step each.
   const families: DriverFamily[] = [];
@@ -314,8 +367,14 @@ function readSentence(
   }
   const firstAfter = [...mentions.values()].find((m) => m.family !== 'other')?.family;
 
-  const found: { version: string; family: DriverFamily; role: Role; labelled: boolean; start: number; end: number }[] =
-    [];
+  const found: {
+    version: string;
+    family: DriverFamily | null;
+    role: Role;
+    labelled: boolean;
+    start: number;
+    end: number;
+  }[] = [];
   let lastFamily: DriverFamily | null = null;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as Token;
@@ -331,12 +390,16 @@ function readSentence(
     const mention = mentions.get(i);
     if (mention !== undefined && mention.family !== 'other') lastFamily = mention.family;
     if (token.kind !== 'number') continue;
-    const version = versionAt(tokens, i, mentions);
+    const version = versionAt(tokens, i, mentions, cues.length > 0);
     if (version === null) continue;
     const owner =
       ownerAfterOf(tokens, i, mentions) ?? ownerBefore[i - 1] ?? (firstAfter ? { family: firstAfter } : undefined);
+    // A number in a sentence that names no driver is ours only when something says it is a version ("Version
+    // 2.11.0", "v2.11.0", "Version: 2.11.0") or what happened to it ("2.11.0 has been released").
+    const introduced = owner !== undefined || versionWordBefore(tokens, i, mentions) || cues.length > 0;
+    if (!introduced || owner?.family === 'other') continue;
+    // Null until the notice's main family is known: "Windows driver release 8.6.2" in a Subject before any name.
     const family = owner?.family ?? carried;
-    if (family === null || family === 'other' || family === undefined) continue;
     found.push({
       version,
       family,
@@ -359,10 +422,36 @@ function readSentence(
   }
   const kindsByList = new Map<number, NoticeKind[]>();
   const looseKinds: NoticeKind[] = [];
-  for (const cue of kindCues(lower)) {
+  const named = [...new Set(mentions.values())].map((m) => ({
+    start: tokens[m.first]?.start ?? 0,
+    end: tokens[m.last]?.end ?? 0,
+    family: m.family,
+  }));
+  const notAffected = new Set<DriverFamily>();
+  const aside = new Set<DriverFamily>();
+  // Each says which side its families stand on; with none there, the words speak of the other side's.
+  for (const match of lower.matchAll(PASSING_BEFORE)) {
+    const at = match.index ?? 0;
+    if (!familiesNear(named, lower, at, 'before', notAffected)) familiesNear(named, lower, at, 'after', notAffected);
+  }
+  for (const match of lower.matchAll(PASSING_AFTER)) {
+    const at = match.index ?? 0;
+    if (!familiesNear(named, lower, at + match[0].length, 'after', notAffected))
+      familiesNear(named, lower, at, 'before', notAffected);
+  }
+  for (const match of lower.matchAll(ASIDE))
+    familiesNear(named, lower, (match.index ?? 0) + match[0].length, 'after', aside);
+  for (const cue of cues) {
     const nearest = nearestVersion(found, cue.start, cue.end);
-    // A cue next to a target ("downgrade to 2.10.0") speaks of the notice, not of the version to go to.
-    if (nearest === -1 || found[nearest]?.role === 'target') looseKinds.push(cue.kind);
+    const version = found[nearest];
+    // A cue next to a target ("downgrade to 2.10.0") speaks of the notice, not of the version to go to; one with
+    // another driver's name between it and the version ("ENA 2.12.0 is out, and NVMe will follow") is that driver's.
+    if (
+      version === undefined ||
+      version.role === 'target' ||
+      namedBetween(named, Math.min(version.end, cue.end), Math.max(version.start, cue.start), version.family)
+    )
+      looseKinds.push(cue.kind);
     else {
       const list = lists[nearest] as number;
       const kinds = kindsByList.get(list);
@@ -384,24 +473,26 @@ function readSentence(
     summary: {
       sentence,
       families: new Set(families),
-      passing,
+      notAffected,
+      aside,
       looseKinds,
       strongFamilies,
       claims: sentenceClaims(lower),
     },
     order: families,
     // A sentence that names families in passing ("AWS PV is not affected") does not change the topic.
-    lastFamily: passing && carried !== null ? carried : (lastFamily ?? families.at(-1) ?? null),
+    lastFamily:
+      lastFamily !== null && notAffected.has(lastFamily) && carried !== null ? carried : (lastFamily ?? carried),
   };
 }
 
 /** "2.10.0 and 2.10.1", "2.10.0, 2.10.1 or ENA 2.10.2": only separators, family names and "version" between. */
+const LIST_JOINER =
+  /^(?:[\s,/&*_()]|and|or|as well as|the|version|versions|v|driver|drivers|package|windows|aws|amazon|pv|paravirtual|ena|elastic|network|adapter|awsenanetworkdriver|nvme|awsnvme|awspv|awspvdriver|ec2winutil|ec2|utility)*$/;
+
 function joinsList(text: string, from: number, to: number): boolean {
   const between = text.slice(from, to);
-  return (
-    between.length <= 40 &&
-    /^(?:\s|,|\/|&|and|or|as well as|version|versions|v|aws|pv|ena|nvme|ec2winutil)*$/.test(between)
-  );
+  return between.length <= 60 && LIST_JOINER.test(between);
 }
 
 function kindCues(text: string): { kind: NoticeKind; start: number; end: number }[] {
@@ -411,7 +502,9 @@ function kindCues(text: string): { kind: NoticeKind; start: number; end: number 
     for (const match of text.matchAll(pattern)) {
       const start = match.index ?? 0;
       const end = start + match[0].length;
-      if (taken.subarray(start, end).includes(1)) continue;
+      // A label ("New version: 2.11.0", "Release date: ...") names a field; it says nothing happened.
+      if (taken.subarray(start, end).includes(1) || (kind === 'release' && /^\s*:/.test(text.slice(end, end + 3))))
+        continue;
       // "Removes support for ..." in release notes is not a rollback of the driver.
       if (
         kind === 'rollback' &&
@@ -424,6 +517,60 @@ function kindCues(text: string): { kind: NoticeKind; start: number; end: number 
     }
   }
   return cues.sort((x, y) => x.start - y.start);
+}
+
+/**
+ * Adds to `into` the family named nearest before (or after) a point of a sentence, and those listed with it
+ * ("the AWS PV and NVMe drivers are unaffected").
+ */
+function familiesNear(
+  named: readonly { start: number; end: number; family: DriverFamily | 'other' }[],
+  text: string,
+  at: number,
+  side: 'before' | 'after',
+  into: Set<DriverFamily>,
+): boolean {
+  let low = 0;
+  let high = named.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if ((named[mid] as { start: number }).start < at) low = mid + 1;
+    else high = mid;
+  }
+  const step = side === 'before' ? -1 : 1;
+  let previous: { start: number; end: number } | undefined;
+  for (let i = side === 'before' ? low - 1 : low; i >= 0 && i < named.length; i += step) {
+    const mention = named[i] as { start: number; end: number; family: DriverFamily | 'other' };
+    if (previous !== undefined) {
+      const between =
+        side === 'before' ? text.slice(mention.end, previous.start) : text.slice(previous.end, mention.start);
+      if (between.length > 60 || !LIST_JOINER.test(between)) break;
+    }
+    if (mention.family !== 'other') into.add(mention.family);
+    previous = mention;
+  }
+  return previous !== undefined;
+}
+
+/** Whether a family other than `family` is named between two points of a sentence. */
+function namedBetween(
+  named: readonly { start: number; family: DriverFamily | 'other' }[],
+  from: number,
+  to: number,
+  family: DriverFamily | null,
+): boolean {
+  let low = 0;
+  let high = named.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if ((named[mid] as { start: number }).start < from) low = mid + 1;
+    else high = mid;
+  }
+  for (let i = low; i < named.length && (named[i] as { start: number }).start < to; i++) {
+    const other = (named[i] as { family: DriverFamily | 'other' }).family;
+    if (other !== family && other !== 'other') return true;
+  }
+  return false;
 }
 
 /** Index of the version nearest to [start, end) within CUE_REACH characters, or -1. Versions are in text order. */
@@ -463,6 +610,7 @@ function roleOf(tokens: readonly Token[], index: number, mentions: ReadonlyMap<n
   const { phrase, core } = phraseBefore(tokens, index, mentions);
   if (TARGET_BEFORE.test(core)) return 'target';
   if (REFERENCE_BEFORE.test(core)) return 'reference';
+  if (CURRENT_BEFORE.test(core)) return 'current';
   if (/^driver version$/.test(phrase)) return 'driver-version';
   return 'subject';
 }
@@ -471,7 +619,7 @@ function roleOf(tokens: readonly Token[], index: number, mentions: ReadonlyMap<n
  * The words before a version back to the start of its phrase: over family names, "version", "driver" and plain
  * words, stopping at another number or at punctuation (a colon or comma right after "version" is a label or an
  * apposition: "previous version: 2.10.0", "the previous version, ENA 2.10.0"). Returns the whole phrase and its
- * core: the phrase without the family name, "version", "driver" and articles at its end ("roll back to").
+ * core: the phrase without family names, "version", "driver" and articles ("reverting [the ENA driver] to").
  */
 function phraseBefore(
   tokens: readonly Token[],
@@ -484,17 +632,15 @@ function phraseBefore(
     if (token.kind === 'number' || token.kind === 'url') break;
     if (token.kind === 'punct') {
       if ((token.text === ':' || token.text === ',') && FILLER.test(tokens[j - 1]?.lower ?? '')) continue;
-      if (token.text === '-' || token.text === '(' || token.text === '"' || token.text === "'") continue;
+      if (/^[-()"']$/.test(token.text)) continue;
       break;
     }
     words.unshift({ word: token.lower, filler: mentions.has(j) || FILLER.test(token.lower) });
   }
-  let end = words.length;
-  while (end > 0 && words[end - 1]?.filler) end--;
   return {
     phrase: words.map((w) => w.word).join(' '),
     core: words
-      .slice(0, end)
+      .filter((w) => !w.filler)
       .map((w) => w.word)
       .join(' '),
   };
@@ -502,7 +648,28 @@ function phraseBefore(
 
 /** Words that stand between a cue and its version without changing what the cue says. */
 const FILLER =
-  /^(?:version|versions|v|ver|release|driver|drivers|package|packages|windows|the|a|an|our|its|this|new|latest|of|for)$/;
+  /^(?:version|versions|v|ver|release|driver|drivers|package|packages|windows|the|a|an|our|its|this|new|latest)$/;
+
+const VERSION_WORD = /^(?:version|versions|v|ver|release|rel|driver|drivers|package)$/;
+const STRICT_VERSION_WORD = /^(?:version|versions|v|ver|release|rel)$/;
+
+/** Whether "version", "v", a driver's name or the like stands among the three tokens before the number. */
+function versionWordBefore(
+  tokens: readonly Token[],
+  index: number,
+  mentions: ReadonlyMap<number, Mention>,
+  /** Only "version" and the like, or a driver's name: not "driver", which also precedes addresses and sizes. */
+  strict = false,
+): boolean {
+  if (tokens[index]?.lower.startsWith('v')) return true;
+  for (let j = index - 1, words = 0; j >= 0 && words < 3; j--) {
+    const token = tokens[j] as Token;
+    if (token.kind === 'punct' && /^[:(\-"']$/.test(token.text)) continue;
+    if (mentions.has(j) || (strict ? STRICT_VERSION_WORD : VERSION_WORD).test(token.lower)) return true;
+    words++;
+  }
+  return false;
+}
 
 /** "Version: 2.11.0" at the start of a line: the version is named outright. */
 function isLabelled(tokens: readonly Token[], index: number): boolean {
@@ -518,7 +685,13 @@ function ownerAfterOf(tokens: readonly Token[], index: number, mentions: Readonl
 }
 
 /** The version at a number token, or null when it is not one of ours (a date, an address, a quantity, a product's). */
-function versionAt(tokens: readonly Token[], index: number, mentions: ReadonlyMap<number, Mention>): string | null {
+function versionAt(
+  tokens: readonly Token[],
+  index: number,
+  mentions: ReadonlyMap<number, Mention>,
+  /** Whether the sentence has a kind cue. */
+  cued: boolean,
+): string | null {
   const token = tokens[index] as Token;
   const prefixed = token.lower.startsWith('v');
   const body = prefixed ? token.text.slice(1) : token.text;
@@ -528,7 +701,8 @@ function versionAt(tokens: readonly Token[], index: number, mentions: ReadonlyMa
   // Dates (2026.07.21, 21.07.2026), build numbers (10.0.17763) and addresses (10.0.0.1) are not driver versions.
   if (parts.some((part) => part.length > 4) || parts.some((part) => part.length === 4 && Number(part) >= 1900))
     return null;
-  if (parts.length === 4 && Number(parts[0]) >= 10) return null;
+  // Four parts from 10 up are an address ("10.0.0.1") unless called a version ("version 10.0.0.0", "v10.0.0.0").
+  if (parts.length === 4 && Number(parts[0]) >= 10 && !versionWordBefore(tokens, index, mentions, true)) return null;
   const next = tokens[index + 1];
   const after = tokens[index + 2];
   // "99.9%", "10.30:15" (a time), "1.2/3" (a fraction) are not versions; "AWS PV 8.6.1: fixes ..." is.
@@ -538,7 +712,7 @@ function versionAt(tokens: readonly Token[], index: number, mentions: ReadonlyMa
   }
   if (next?.kind === 'word' && UNIT_WORDS.has(next.lower)) return null;
   const previous = tokens[index - 1];
-  if (previous?.text === '$' || previous?.lower === 'build') return null;
+  if (previous?.text === '$') return null;
   // A product name right before the number owns it ("PowerShell 5.1", "Windows 8.1", "Citrix PV 5.9").
   let j = index - 1;
   while (j >= 0 && /^(?:version|v|ver)$/.test(tokens[j]?.lower ?? '')) j--;
@@ -555,7 +729,9 @@ function versionAt(tokens: readonly Token[], index: number, mentions: ReadonlyMa
     if (!(owner.lower === 'windows' && j < index - 1)) return null;
   }
   // Two-part numbers ("by 2.5") are too common in prose to take without a name or "version" before them.
-  if (parts.length === 2 && !prefixed && j === index - 1 && mention === undefined) return null;
+  // A two-part number opening a sentence that says what happened ("1.9 has been released") is one too.
+  if (parts.length === 2 && !prefixed && !versionWordBefore(tokens, index, mentions) && !(index === 0 && cued))
+    return null;
   return version;
 }
 
