@@ -141,7 +141,7 @@ function tokenAdvice(what: string): string {
 
 /**
  * Maps a WebClient failure to 'slack-permanent' (retrying cannot help: a person must act) or 'slack-transient'
- * (the client's own retries ran out; a later Lambda retry may succeed). Messages name the channel and Slack's error
+ * (the client's own retries ran out; a later receive of the message may succeed). Messages name the channel and Slack's error
  * and never the token: they come from Slack's error codes, HTTP statuses and network error names only.
  */
 export function slackDeliveryError(channel: string, error: unknown): RelayError {
