@@ -14,8 +14,9 @@ export type ColdStartMode = 'nothing' | 'load' | 'handle';
 const MODES: readonly ColdStartMode[] = ['nothing', 'load', 'handle'];
 
 /**
- * Runs in the child. `handle` gives the event a fresh MessageId (the delivery table would otherwise skip it as
- * delivered) and exits at once when the handler settles: Lambda freezes the process there, and open keep-alive
+ * Runs in the child. `handle` turns the SNS event into what the function gets from its work queue (one SQS record
+ * per notification, its body the SNS message), gives each notification a fresh MessageId (the delivery table would
+ * otherwise skip it as delivered) and exits at once when the handler settles: Lambda freezes the process there, and open keep-alive
  * sockets would otherwise keep Node running. It reports the CPU time it used on fd 3: on a busy machine that varies
  * less than wall time.
  */
@@ -29,8 +30,15 @@ if (mode !== 'nothing') {
   if (mode === 'handle') {
     const { readFileSync } = await import('node:fs');
     const { randomUUID } = await import('node:crypto');
-    const event = JSON.parse(readFileSync(process.env.BENCH_EVENT, 'utf8'));
-    for (const record of event.Records) record.Sns.MessageId = randomUUID();
+    const notifications = JSON.parse(readFileSync(process.env.BENCH_EVENT, 'utf8'));
+    const event = {
+      Records: notifications.Records.map(({ Sns }) => ({
+        messageId: randomUUID(),
+        eventSource: 'aws:sqs',
+        attributes: { ApproximateReceiveCount: '1' },
+        body: JSON.stringify({ ...Sns, MessageId: randomUUID() }),
+      })),
+    };
     const deadline = Date.now() + 60000;
     const context = {
       functionName: 'relay-bench', functionVersion: '$LATEST', memoryLimitInMB: '256',
@@ -39,7 +47,8 @@ if (mode !== 'nothing') {
       callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => deadline - Date.now(),
     };
     try {
-      await handler(event, context);
+      const { batchItemFailures } = await handler(event, context);
+      if (batchItemFailures.length > 0) throw new Error('records failed: ' + JSON.stringify(batchItemFailures));
     } catch (error) {
       console.error(error);
       process.exit(1);
@@ -108,6 +117,7 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
       SLACK_CHANNELS: CHANNEL,
       SLACK_TOKEN_SECRET_ID: TOKEN_SECRET,
       SLACK_API_URL: slack.apiUrl,
+      DRIVER_TOPIC_ARN: 'arn:aws:sns:us-east-1:801119661308:ec2-windows-drivers',
       DELIVERY_TABLE_NAME: dynamo.tableName,
       LIVE_CHANGELOG: 'false',
       AWS_REGION: 'us-east-1',

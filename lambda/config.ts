@@ -11,6 +11,8 @@ export interface RelayConfig {
   readonly slackApiUrl: string | null;
   /** The stack's SNS topic whose subscribers receive the email alerts. */
   readonly emailTopicArn: string | null;
+  /** The topic the relay serves: a notification from any other topic is refused (logged, counted, not sent). */
+  readonly driverTopicArn: string;
   /** DynamoDB table recording deliveries, so a redelivered event is not posted twice. */
   readonly deliveryTableName: string;
   /** Read the history pages live (with the bundled snapshot as fallback). */
@@ -46,6 +48,7 @@ const schema = z.object({
   SLACK_TOKEN_SECRET_ID: z.optional(z.string()),
   SLACK_API_URL: z.optional(z.url({ protocol: /^https?$/ })),
   EMAIL_TOPIC_ARN: z.optional(z.string().check(z.regex(TOPIC_ARN, 'expected an SNS topic ARN'))),
+  DRIVER_TOPIC_ARN: z.string().check(z.regex(TOPIC_ARN, 'expected an SNS topic ARN')),
   DELIVERY_TABLE_NAME: z.string().check(z.minLength(3, 'expected a DynamoDB table name')),
   LIVE_CHANGELOG: z.optional(z.enum(['true', 'false'])),
 });
@@ -80,6 +83,7 @@ export function readConfig(env: NodeJS.ProcessEnv): RelayConfig {
     slackTokenSecretId,
     slackApiUrl: optional(vars.SLACK_API_URL),
     emailTopicArn,
+    driverTopicArn: vars.DRIVER_TOPIC_ARN,
     deliveryTableName: vars.DELIVERY_TABLE_NAME,
     liveChangelog: vars.LIVE_CHANGELOG !== 'false',
   };

@@ -52,7 +52,7 @@ export interface DeliverAlertsInput {
   readonly alerts: readonly RenderedAlert[];
   readonly destinations: readonly Destination[];
   readonly store: DeliveryStore;
-  /** Who is sending: the Lambda request id, which stays the same when Lambda retries the invocation. */
+  /** Who is sending: one receive of one queue message (the Lambda request id and the SQS message id). */
   readonly owner: string;
   /**
    * When this invocation ends (epoch ms: now + the invocation's remaining time). Every claim is held until then and
@@ -126,8 +126,9 @@ export class DeliveryFailedError extends RelayError {
  *
  * What throws and what is only logged:
  * - Any failed send (Slack, email) or failed claim: that destination stops, the others go on; once all are done
- *   this throws DeliveryFailedError ('delivery-failed') naming each failed destination and why, so Lambda retries
- *   the event (the retry re-sends only what did not go out) and, after the last retry, the dead-letter queue holds it.
+ *   this throws DeliveryFailedError ('delivery-failed') naming each failed destination and why, so SQS delivers the
+ *   message again (that receive re-sends only what did not go out) and, after its last receive, the dead-letter
+ *   queue holds it.
  * - The store unreachable when claiming: counted as a failure of that destination, so the invocation throws. Sending
  *   without a claim could post duplicates, and skipping silently would lose the alert; a retry is the safe choice.
  * - The store failing when recording a send that succeeded: the write is tried again (RECORD_ATTEMPTS, backing

@@ -33,7 +33,7 @@ export function createDestinations(
   if (config.slackChannels.length > 0) {
     // Channels are served concurrently: they share one read in flight, so a cold start asks Secrets Manager once.
     // After Slack refuses the token, the next read skips the cache: the fix is a new token in the secret, and
-    // Lambda's retries (one and two minutes later) would otherwise reuse the refused one until the cache expires,
+    // SQS's next receives (minutes later) would otherwise reuse the refused one until the cache expires,
     // sending the event to the dead-letter queue although the token was already replaced.
     let tokenRefused = false;
     let inFlight: Promise<string> | undefined;

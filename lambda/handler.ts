@@ -1,15 +1,17 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Context } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createChangelogSource } from './adapters/changelog-source.js';
 import { createDeliveryStore } from './adapters/delivery-store.js';
 import { readConfig } from './config.js';
+import { RelayError } from './core/errors.js';
 import { createDestinations } from './destinations.js';
-import { relayEvent } from './relay.js';
+import { relayMessage } from './relay.js';
 
-// Read once per container. A bad configuration throws here, so every invocation fails loudly (and its event ends
-// in the dead-letter queue) instead of alerts being dropped.
+// Read once per container. A bad configuration throws here, so every invocation fails loudly (and its messages end
+// in the dead-letter queue after their receives) instead of alerts being dropped.
 const config = readConfig(process.env);
 const logger = new Logger();
 const metrics = new Metrics();
@@ -26,26 +28,48 @@ const changelogs = createChangelogSource({
 });
 const store = createDeliveryStore({ client: new DynamoDBClient({}), tableName: config.deliveryTableName });
 const destinations = createDestinations(config, { logger });
+const deps = { changelogs, destinations, store, topicArn: config.driverTopicArn, logger, metrics };
 
 /**
- * Subscribed to the ec2-windows-drivers topic. Throws when the event is not an SNS event or when any delivery
- * failed (after the others went out), so Lambda retries it and the dead-letter queue ends it: never silently lost.
+ * Fed by the work queue (an SQS event source reporting batch item failures); each record's body is an SNS message
+ * from the driver topic. Every record is relayed on its own:
+ * - delivered, or refused as coming from another topic: the record succeeds and SQS deletes it;
+ * - a destination failed, or the body is not an SNS notification: logged and reported in batchItemFailures, so SQS
+ *   delivers that record again (the others are not repeated) and, after its last receive, moves it to the
+ *   dead-letter queue. When every record of the batch failed, processPartialResponse throws instead
+ *   (FullBatchFailureError), which also makes the invocation count as a function error.
  */
-export const handler = async (event: unknown, context: Context): Promise<void> => {
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
+  const deadline = Date.now() + context.getRemainingTimeInMillis();
+
+  const relayRecord = async (record: SQSRecord): Promise<void> => {
+    const where = { sqsMessageId: record.messageId, receiveCount: Number(record.attributes.ApproximateReceiveCount) };
+    try {
+      const outcome = await relayMessage(record.body, deps, {
+        owner: `${context.awsRequestId}/${record.messageId}`,
+        deadline,
+      });
+      if (outcome.kind === 'relayed') {
+        logger.info('Relayed', {
+          ...where,
+          alerts: outcome.alerts.map(({ family, version, messageId }) => ({ family, version, messageId })),
+          destinations: outcome.summary.destinations,
+        });
+      }
+    } catch (error) {
+      logger.error('Notification failed; SQS will deliver it again, then to the dead-letter queue', {
+        ...where,
+        code: error instanceof RelayError ? error.code : undefined,
+        error: error as Error,
+      });
+      throw error;
+    }
+  };
+
   try {
-    const { alerts, summary } = await relayEvent(
-      event,
-      { changelogs, destinations, store, logger, metrics },
-      { owner: context.awsRequestId, deadline: Date.now() + context.getRemainingTimeInMillis() },
-    );
-    logger.info('Relayed', {
-      alerts: alerts.map(({ family, version, messageId }) => ({ family, version, messageId })),
-      destinations: summary.destinations,
-    });
-  } catch (error) {
-    logger.error('Relay failed; Lambda will retry the event', error as Error);
-    throw error;
+    // A processor per invocation: it keeps the batch's records and results in its own fields.
+    return await processPartialResponse(event, relayRecord, new BatchProcessor(EventType.SQS));
   } finally {
     metrics.publishStoredMetrics();
   }

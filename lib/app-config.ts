@@ -39,7 +39,7 @@ export interface RelayConfig {
 const CHANNEL_ID = /^[CG][A-Z0-9]{8,20}$/;
 // Names only (an ARN is refused with a hint); the characters Secrets Manager allows in a name.
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
-// Standard topics only: Lambda cannot subscribe to a FIFO topic.
+// Standard topics only: a FIFO topic delivers only to FIFO queues, and the work queue is a standard one.
 const TOPIC_ARN = /^arn:aws(?:-cn|-us-gov)?:sns:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):[A-Za-z0-9_-]{1,256}$/;
 const EMAIL = z.email();
 
@@ -175,8 +175,9 @@ export function readAppConfig(node: Node): RelayConfig {
 }
 
 /**
- * The region the stack must be deployed in. An SNS subscription's dead-letter queue has to live in the topic's
- * region, so the whole stack goes there (us-east-1 for the default topic) rather than to the caller's default.
+ * The region the stack must be deployed in: the work queue is kept in the topic's region, so SNS never delivers
+ * across regions, and the whole stack goes there (us-east-1 for the default topic) rather than to the caller's
+ * default.
  */
 export function topicRegion(topicArn: string): string {
   const region = TOPIC_ARN.exec(topicArn)?.[1];

@@ -4,16 +4,17 @@ import type { Construct } from 'constructs';
 
 export interface DeadLetterQueueProps {
   /**
-   * How long an undelivered notification waits for someone to fix the cause and replay it.
+   * How long an undelivered notification waits for someone to fix the cause and move it back. SQS keeps a message's
+   * first enqueue time when it moves it here, so this must be longer than the work queue's retention.
    * @default Duration.days(14) (the SQS maximum)
    */
   readonly retentionPeriod?: Duration;
 }
 
 /**
- * A queue that holds what could not be delivered until `driver-relay replay` re-invokes the function with it.
- * Encrypted with SQS-managed keys (SSE-SQS) rather than KMS: SNS can write a subscription's dead letters to it
- * without a customer-managed key whose policy admits the SNS service (the AWS-managed aws/sqs key cannot).
+ * Where the work queue's redrive policy puts a notification the function failed on receive after receive, until a
+ * person fixes the cause and moves it back with SQS's own redrive (`aws sqs start-message-move-task`).
+ * Encrypted with SQS-managed keys (SSE-SQS) like the work queue, so a message moves between them without a key grant.
  */
 export class DeadLetterQueue extends Queue {
   constructor(scope: Construct, id: string, props: DeadLetterQueueProps = {}) {

@@ -12,35 +12,35 @@ import {
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { type CfnSecret, type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { EmailSubscription, SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { RelayError } from '../lambda/core/errors.js';
 import type { RelayConfig } from './app-config.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
-import { RelayAlarms } from './relay-alarms.js';
+import { alarmNamePrefix, RelayAlarms } from './relay-alarms.js';
 import { RelayFunction } from './relay-function.js';
+import { WorkQueue } from './work-queue.js';
 
 export interface Ec2DriverRelayStackProps extends StackProps {
   readonly config: RelayConfig;
 }
 
-/** How long the function keeps trying one notification before it goes to the failure queue. */
-const MAX_RETRY_ATTEMPTS = 2;
-const MAX_EVENT_AGE_HOURS = 6;
+/** Enough for a live page fetch, Slack and email with their retries; the work queue's visibility follows it. */
+const FUNCTION_TIMEOUT = Duration.seconds(60);
 
 /**
- * The relay as users deploy it: the function subscribed to the driver topic, with every undelivered notification
- * kept in a dead-letter queue (SNS could not invoke it; or it failed after its retries) and alarmed on.
+ * The relay as users deploy it: the driver topic -> an SQS work queue -> the function (an SQS event source), with
+ * a notification that fails on every receive kept in one dead-letter queue, and alarms that can reach a person.
  */
 export class Ec2DriverRelayStack extends Stack {
   readonly relayFunction: RelayFunction;
-  /** Notifications SNS could not hand to the function (body: the SNS notification JSON). */
-  readonly subscriptionDeadLetters: DeadLetterQueue;
-  /** Invocations that failed after Lambda's retries (body: the on-failure destination record). */
-  readonly failedInvocations: DeadLetterQueue;
+  /** The driver topic's notifications, waiting for the function (body: the SNS message JSON). */
+  readonly workQueue: WorkQueue;
+  /** What the function failed on, receive after receive (body: the SNS message JSON, as in the work queue). */
+  readonly deadLetterQueue: DeadLetterQueue;
   readonly deliveryTable: Table;
   readonly alarmTopic: Topic;
   readonly emailTopic: Topic | undefined;
@@ -58,26 +58,16 @@ export class Ec2DriverRelayStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // CloudWatch publishes alarms to the encrypted alarm topic and needs the key for that (the form SNS documents).
-    // The conditions keep the service from using it on behalf of anyone else's alarms (confused deputy): only
-    // alarms of this account, in this region. Naming the alarm topic too (kms:EncryptionContext) would make the
-    // key and the topic refer to each other, a cycle CloudFormation refuses.
+    // The conditions keep the service from using it on behalf of any other alarm (confused deputy): only this
+    // stack's alarms, by their name prefix. Naming the alarms or the topic themselves would make the key, the topic
+    // and the alarms refer to each other in a cycle CloudFormation refuses.
     topicKey.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToPublishToEncryptedTopic',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': this.account },
-          ArnLike: {
-            'aws:SourceArn': this.formatArn({
-              service: 'cloudwatch',
-              resource: 'alarm',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
+        conditions: this.fromThisStacksAlarms(),
       }),
     );
 
@@ -105,6 +95,7 @@ export class Ec2DriverRelayStack extends Stack {
 
     this.relayFunction = new RelayFunction(this, 'Relay', {
       description: 'Relays EC2 Windows driver release notifications to Slack and email',
+      timeout: FUNCTION_TIMEOUT,
       logRetention: config.logRetentionDays,
       environment: relayEnvironment({
         config,
@@ -134,25 +125,36 @@ export class Ec2DriverRelayStack extends Stack {
     }
     this.slackTokenSecret?.grantRead(this.relayFunction);
 
-    this.failedInvocations = new DeadLetterQueue(this, 'FailedInvocations');
-    this.relayFunction.configureAsyncInvoke({
-      retryAttempts: MAX_RETRY_ATTEMPTS,
-      maxEventAge: Duration.hours(MAX_EVENT_AGE_HOURS),
-      onFailure: new SqsDestination(this.failedInvocations),
+    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetterQueue');
+    this.workQueue = new WorkQueue(this, 'WorkQueue', {
+      deadLetterQueue: this.deadLetterQueue,
+      consumerTimeout: FUNCTION_TIMEOUT,
     });
-
-    this.subscriptionDeadLetters = new DeadLetterQueue(this, 'SubscriptionDeadLetters');
+    // Created from this account (the topic's owner lets anyone subscribe), so it needs no confirmation. The SNS
+    // message stays the body, not raw: its MessageId keys the delivery records, its TopicArn is checked, its Subject
+    // is part of the alert. Also adds the queue policy letting SNS write on behalf of this topic only.
     const driverTopic: ITopic = Topic.fromTopicArn(this, 'DriverTopic', config.topicArn);
-    // Adds the lambda permission scoped to the topic and the queue policy letting only this topic's SNS write.
-    driverTopic.addSubscription(
-      new LambdaSubscription(this.relayFunction, { deadLetterQueue: this.subscriptionDeadLetters }),
-    );
+    driverTopic.addSubscription(new SqsSubscription(this.workQueue, { rawMessageDelivery: false }));
+    // Reads and deletes from the work queue; a failed record is reported on its own (batchItemFailures), so the
+    // records that went out are not sent again with it.
+    this.relayFunction.addEventSource(new SqsEventSource(this.workQueue, { reportBatchItemFailures: true }));
 
     this.alarmTopic = new Topic(this, 'AlarmTopic', {
       displayName: 'EC2 driver relay alarms',
       masterKey: topicKey,
       enforceSSL: true,
     });
+    // A topic policy replaces SNS's default one, which is what lets CloudWatch publish to a topic without a
+    // policy: without this statement every alarm would fail to notify, silently. Scoped like the key grant above.
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: this.fromThisStacksAlarms(),
+      }),
+    );
     const alarmEmail = config.alarmEmail ?? config.emailAddresses[0];
     if (alarmEmail !== undefined) {
       this.alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
@@ -160,7 +162,7 @@ export class Ec2DriverRelayStack extends Stack {
       // Synth still succeeds (a Slack-only deploy is valid), but nobody would hear of a lost notification.
       Annotations.of(this).addWarningV2(
         'ec2-driver-relay:no-alarm-subscriber',
-        'No one is subscribed to the alarm topic, so dead letters, function errors and dropped notifications ' +
+        'No one is subscribed to the alarm topic, so dead letters, function errors and unread notifications ' +
           'alarm nobody. Set -c alarmEmail=you@example.com (or -c emailAddresses=...), or subscribe someone to ' +
           'the AlarmTopicArn output after deploying.',
       );
@@ -168,10 +170,9 @@ export class Ec2DriverRelayStack extends Stack {
     new RelayAlarms(this, 'Alarms', {
       fn: this.relayFunction,
       topic: this.alarmTopic,
-      deadLetterQueues: [
-        { label: 'Subscription', queue: this.subscriptionDeadLetters },
-        { label: 'FailedInvocation', queue: this.failedInvocations },
-      ],
+      workQueue: this.workQueue,
+      longestExpectedWait: this.workQueue.longestExpectedWait,
+      deadLetterQueue: this.deadLetterQueue,
       relayMetrics: RELAY_METRICS,
     });
 
@@ -179,16 +180,23 @@ export class Ec2DriverRelayStack extends Stack {
     this.addOutputs(alarmEmail);
   }
 
+  /** Conditions on a statement for the CloudWatch service: on behalf of this stack's alarms only. */
+  private fromThisStacksAlarms(): Record<string, Record<string, string>> {
+    return {
+      StringEquals: { 'aws:SourceAccount': this.account },
+      ArnLike: {
+        'aws:SourceArn': this.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: `${alarmNamePrefix(this)}*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    };
+  }
+
   /** cdk-nag findings that stay, each with why (AwsSolutionsChecks runs on the app; see bin/). */
   private acknowledgeNagFindings(): void {
-    for (const queue of [this.subscriptionDeadLetters, this.failedInvocations]) {
-      Validations.of(queue).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason:
-          'This queue is itself a dead-letter queue (of the SNS subscription or of the Lambda on-failure destination); ' +
-          'cdk-nag only recognises queues named in another queue’s redrive policy.',
-      });
-    }
     if (this.slackTokenSecret instanceof Secret) {
       Validations.of(this.slackTokenSecret).acknowledge({
         id: 'AwsSolutions-SMG4',
@@ -200,21 +208,23 @@ export class Ec2DriverRelayStack extends Stack {
   }
 
   private addOutputs(alarmEmail: string | undefined): void {
-    new CfnOutput(this, 'FunctionName', {
-      value: this.relayFunction.functionName,
-      description: 'The relay function (driver-relay replay --function)',
-    });
+    new CfnOutput(this, 'FunctionName', { value: this.relayFunction.functionName, description: 'The relay function' });
     new CfnOutput(this, 'LogGroupName', {
       value: this.relayFunction.logGroup.logGroupName,
       description: "The function's logs (its own log group, not /aws/lambda/<FunctionName>)",
     });
-    new CfnOutput(this, 'SubscriptionDeadLetterQueueUrl', {
-      value: this.subscriptionDeadLetters.queueUrl,
-      description: 'Notifications SNS could not deliver to the function (driver-relay replay --queue-url)',
+    new CfnOutput(this, 'WorkQueueUrl', {
+      value: this.workQueue.queueUrl,
+      description: 'The driver topic’s notifications, waiting for the function',
     });
-    new CfnOutput(this, 'FailedInvocationQueueUrl', {
-      value: this.failedInvocations.queueUrl,
-      description: 'Notifications the function failed on after its retries (driver-relay replay --queue-url)',
+    new CfnOutput(this, 'DeadLetterQueueArn', {
+      value: this.deadLetterQueue.queueArn,
+      description:
+        'Notifications the function failed on; after fixing the cause: aws sqs start-message-move-task --source-arn <this>',
+    });
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      value: this.deadLetterQueue.queueUrl,
+      description: 'The same queue, to read its messages (aws sqs receive-message --queue-url <this>)',
     });
     if (this.slackTokenSecret !== undefined) {
       new CfnOutput(this, 'SlackTokenSecretName', {
@@ -240,8 +250,9 @@ export class Ec2DriverRelayStack extends Stack {
 }
 
 /**
- * An SNS subscription's dead-letter queue must be in the topic's region, so the stack must be too; deployed
- * anywhere else (or region-agnostic) it would lose the no-loss guarantee, so synth refuses.
+ * The work queue is subscribed in the topic's region and kept there, so SNS never delivers across regions (which
+ * costs transfer and depends on both regions being enabled); deployed anywhere else, or region-agnostic, synth
+ * refuses rather than guess.
  */
 function requireTopicRegion(stack: Stack, config: RelayConfig): void {
   if (Token.isUnresolved(stack.region) || stack.region !== config.topicRegion) {
@@ -249,7 +260,7 @@ function requireTopicRegion(stack: Stack, config: RelayConfig): void {
     throw new RelayError(
       'invalid-config',
       `The stack has ${where}, but it must be deployed in ${config.topicRegion}, the region of ${config.topicArn}: ` +
-        'an SNS subscription’s dead-letter queue has to be in the topic’s region, so the stack goes there.',
+        'the queue the topic delivers to is kept in the topic’s region, so the stack goes there.',
     );
   }
 }
@@ -285,6 +296,7 @@ export function relayEnvironment(parts: {
       ? { SLACK_CHANNELS: config.slackChannels.join(','), SLACK_TOKEN_SECRET_ID: parts.slackTokenSecretId }
       : {}),
     ...(parts.emailTopicArn !== undefined ? { EMAIL_TOPIC_ARN: parts.emailTopicArn } : {}),
+    DRIVER_TOPIC_ARN: config.topicArn,
     DELIVERY_TABLE_NAME: parts.tableName,
     LIVE_CHANGELOG: 'true',
     POWERTOOLS_SERVICE_NAME: RELAY_METRICS.service,

@@ -1,5 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Alarm, type AlarmProps, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -8,18 +8,30 @@ import { Construct } from 'constructs';
 
 export interface RelayAlarmsProps {
   readonly fn: IFunction;
-  /** Each queue whose first message means a notification was not delivered, with a name for the alarm. */
-  readonly deadLetterQueues: readonly { readonly label: string; readonly queue: IQueue }[];
+  /** The queue feeding the function: a message waiting longer than `longestExpectedWait` is not being read. */
+  readonly workQueue: IQueue;
+  /** How long a message can wait in the work queue while it is being received and retried. */
+  readonly longestExpectedWait: Duration;
+  /** Its dead-letter queue: the first message there is a notification that was not delivered. */
+  readonly deadLetterQueue: IQueue;
   /** Where alarm (and recovery) notifications go. */
   readonly topic: ITopic;
-  /** Where the function's own metrics go (Powertools: POWERTOOLS_METRICS_NAMESPACE, `service` dimension). */
+  /** Where the function publishes its own metrics (Powertools Metrics namespace and service). */
   readonly relayMetrics: { readonly namespace: string; readonly service: string };
 }
 
 const PERIOD = Duration.minutes(5);
 
 /**
- * The relay is quiet by design (a few notifications a month), so one message in a dead-letter queue or one
+ * Every alarm of the stack is named `<namePrefix(stack)><id>`, so the alarm topic's policy and the topic key's
+ * policy can let CloudWatch publish for this stack's alarms and no others (an alarm's ARN ends in its name).
+ */
+export function alarmNamePrefix(stack: Stack): string {
+  return `${stack.stackName}-`;
+}
+
+/**
+ * The relay is quiet by design (a few notifications a month), so one message in the dead-letter queue or one
  * function error is already worth a person's attention; no data is not a problem.
  */
 export class RelayAlarms extends Construct {
@@ -28,73 +40,61 @@ export class RelayAlarms extends Construct {
   constructor(scope: Construct, id: string, props: RelayAlarmsProps) {
     super(scope, id);
     const action = new SnsAction(props.topic);
-
-    const queueAlarms = props.deadLetterQueues.map(
-      ({ label, queue }) =>
-        new Alarm(this, `${label}NotEmpty`, {
-          alarmDescription: `A driver notification is waiting in the ${label} dead-letter queue: fix the cause, then run driver-relay replay.`,
-          metric: queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
-          threshold: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-    );
-    const errorAlarm = new Alarm(this, 'FunctionErrors', {
-      alarmDescription:
-        'The driver relay function failed; Lambda retries, then the notification lands in a dead-letter queue.',
-      metric: props.fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+    const prefix = alarmNamePrefix(Stack.of(this));
+    const alarm = (alarmId: string, alarmProps: Omit<AlarmProps, 'alarmName'>) =>
+      new Alarm(this, alarmId, { ...alarmProps, alarmName: `${prefix}${alarmId}` });
+    const atFirstOccurrence = {
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    // The asynchronous-invocation paths that lose a notification without any function error or queue message.
-    const asyncAlarms = [
-      new Alarm(this, 'DestinationDeliveryFailures', {
+    } as const;
+
+    this.alarms = [
+      alarm('DeadLetters', {
         alarmDescription:
-          'Lambda could not put a failed driver notification in the FailedInvocation queue (permissions, ' +
-          'encryption or size): it is in no queue; find it in the function’s logs and fix the destination.',
-        metric: props.fn.metric('DestinationDeliveryFailures', { period: PERIOD, statistic: 'Sum' }),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+          'A driver notification is waiting in the dead-letter queue (it failed on every receive): read the ' +
+          'function’s logs, fix the cause, then move it back with aws sqs start-message-move-task.',
+        metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: PERIOD,
+          statistic: 'Maximum',
+        }),
+        ...atFirstOccurrence,
       }),
-      new Alarm(this, 'AsyncEventsDropped', {
+      alarm('NotificationsNotRead', {
         alarmDescription:
-          'Lambda gave up on a driver notification (too old, retries used up, or throttled). It should be in the ' +
-          'FailedInvocation queue; if DestinationDeliveryFailures alarms too, it is lost.',
-        metric: props.fn.metric('AsyncEventsDropped', { period: PERIOD, statistic: 'Sum' }),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+          `A driver notification has waited in the work queue for over ${props.longestExpectedWait.toHumanString()}, ` +
+          'longer than all its receives take: the function is not reading the queue (event source mapping ' +
+          'disabled, function throttled or deleted). SQS drops it when the queue’s retention ends.',
+        metric: props.workQueue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' }),
+        ...atFirstOccurrence,
+        threshold: props.longestExpectedWait.toSeconds(),
+      }),
+      alarm('FunctionErrors', {
+        alarmDescription:
+          'The driver relay function failed a whole batch, crashed or timed out; SQS delivers the notifications ' +
+          'again, then moves them to the dead-letter queue.',
+        metric: props.fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+        ...atFirstOccurrence,
+      }),
+      // A send that went out but could not be recorded: the next receive of that notification may post it again.
+      alarm('DeliveredNotRecorded', {
+        alarmDescription:
+          'An alert went out but its delivery record could not be written (the delivery table throttled or failed): ' +
+          'a redelivery of that notification may send it again. Check the table and the function’s logs.',
+        metric: new Metric({
+          namespace: props.relayMetrics.namespace,
+          metricName: 'DeliveredNotRecorded',
+          dimensionsMap: { service: props.relayMetrics.service },
+          period: PERIOD,
+          statistic: 'Sum',
+        }),
+        ...atFirstOccurrence,
       }),
     ];
-
-    // A send that went out but could not be recorded: the next redelivery of that event may post it again.
-    const notRecordedAlarm = new Alarm(this, 'DeliveredNotRecorded', {
-      alarmDescription:
-        'An alert went out but its delivery record could not be written (the delivery table throttled or failed): ' +
-        'a redelivery of that notification may send it again. Check the table and the function’s logs.',
-      metric: new Metric({
-        namespace: props.relayMetrics.namespace,
-        metricName: 'DeliveredNotRecorded',
-        dimensionsMap: { service: props.relayMetrics.service },
-        period: PERIOD,
-        statistic: 'Sum',
-      }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-
-    this.alarms = [...queueAlarms, errorAlarm, ...asyncAlarms, notRecordedAlarm];
-    for (const alarm of this.alarms) {
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
+    for (const each of this.alarms) {
+      each.addAlarmAction(action);
+      each.addOkAction(action);
     }
   }
 }

@@ -15,7 +15,7 @@ export function createRelayApp(props: AppProps = {}): { app: App; stack: Ec2Driv
   const stack = new Ec2DriverRelayStack(app, STACK_NAME, {
     config,
     description: 'Relays EC2 Windows driver release notifications (AWS topic ec2-windows-drivers) to Slack and email',
-    // The region is the topic's, never the caller's default: the subscription's dead-letter queue must live there.
+    // The region is the topic's, never the caller's default: the work queue the topic delivers to lives there.
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: config.topicRegion },
   });
   // Any unacknowledged AwsSolutions finding stops synthesis (acknowledgements and their reasons are in the stack).

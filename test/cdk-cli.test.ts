@@ -38,10 +38,12 @@ describe('npx cdk synth', () => {
       .map((resource) => resource.Properties as { Protocol: string; TopicArn: string });
     expect(subscriptions).toContainEqual(
       expect.objectContaining({
-        Protocol: 'lambda',
+        Protocol: 'sqs',
         TopicArn: 'arn:aws:sns:us-east-1:801119661308:ec2-windows-drivers',
+        RawMessageDelivery: false,
       }),
     );
+    expect(resources.filter((resource) => resource.Type === 'AWS::Lambda::EventSourceMapping')).toHaveLength(1);
 
     // One minified CommonJS bundle with its source map; the AWS SDK is left to the Lambda runtime.
     const relay = resources.find(

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type CliIo, main } from '../lambda/cli/main';
-import { eventText } from './support/events';
+import { eventText, loadSqsEvent, sqsRecord } from './support/events';
 import { answers, type SlackStandIn, startSlackStandIn } from './support/slack-stand-in';
 
 const EVENTS = join(__dirname, 'fixtures', 'events');
@@ -139,14 +139,47 @@ describe('driver-relay render', () => {
     expect(stderr).toContain('cannot read event file');
   });
 
-  it('exits non-zero with a one-line reason for a malformed event', async () => {
-    for (const name of ['malformed-no-records.json', 'malformed-message-not-string.json', 'not-json.txt']) {
+  it('exits non-zero with a one-line reason naming the path for a malformed event', async () => {
+    const reasons: Record<string, string> = {
+      'malformed-no-records.json': 'invalid SNS event: Records: expected at least one record',
+      'malformed-message-not-string.json': 'invalid SNS event: Records[0].Sns.Message: expected a string',
+      'not-json.txt': 'invalid event: not JSON',
+    };
+    for (const [name, reason] of Object.entries(reasons)) {
       const { code, stderr } = await run(['render', '--event', join(EVENTS, name)]);
 
       expect(code).not.toBe(0);
       expect(stderr.trim().split('\n')).toHaveLength(1);
-      expect(stderr).toContain('invalid SNS event');
+      expect(stderr).toContain(reason);
     }
+  });
+
+  it('reads an SQS event from the work queue, and a single SNS message from a queue message body', async () => {
+    const event = loadSqsEvent('pv-8.6.1');
+    const body = event.Records[0]?.body ?? '';
+
+    for (const stdin of [JSON.stringify(event), body]) {
+      const { code, stdout } = await run(['render', '--event', '-', '--format', 'json'], { stdin });
+
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout).alerts).toEqual([
+        expect.objectContaining({
+          family: 'aws-pv',
+          version: '8.6.1',
+          messageId: '2f9f1403-ae4c-51ea-a445-605b59d2d01e',
+        }),
+      ]);
+    }
+  });
+
+  it('names the record and field of a malformed SNS message inside an SQS event', async () => {
+    const event = { Records: [sqsRecord(JSON.stringify({ Type: 'Notification', MessageId: 'm-1' }))] };
+
+    const { code, stderr } = await run(['render', '--event', '-'], { stdin: JSON.stringify(event) });
+
+    expect(code).not.toBe(0);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('invalid SQS event: Records[0].body.TopicArn: missing (expected a string)');
   });
 });
 
@@ -268,5 +301,6 @@ describe('the driver-relay command', () => {
     );
 
     expect(JSON.parse(stdout).alerts[0]).toMatchObject({ family: 'aws-pv', version: '8.6.1' });
-  });
+    // tsx compiles the CLI at start: seconds on a busy machine, so the wait matches execFile's own.
+  }, 60_000);
 });

@@ -1,7 +1,10 @@
 import { readConfig } from '../lambda/config';
 
+const DRIVER_TOPIC_ARN = 'arn:aws:sns:us-east-1:801119661308:ec2-windows-drivers';
+
 const base = {
   DELIVERY_TABLE_NAME: 'relay-deliveries',
+  DRIVER_TOPIC_ARN,
   EMAIL_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:relay-email',
 };
 
@@ -18,6 +21,7 @@ describe('reading the function configuration', () => {
       slackTokenSecretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:relay-slack-AbCdEf',
       slackApiUrl: null,
       emailTopicArn: 'arn:aws:sns:us-east-1:123456789012:relay-email',
+      driverTopicArn: DRIVER_TOPIC_ARN,
       deliveryTableName: 'relay-deliveries',
       liveChangelog: true,
     });
@@ -40,7 +44,16 @@ describe('reading the function configuration', () => {
   });
 
   it('requires at least one destination', () => {
-    expect(() => readConfig({ DELIVERY_TABLE_NAME: 'relay-deliveries' })).toThrow('no destination');
+    expect(() => readConfig({ DELIVERY_TABLE_NAME: 'relay-deliveries', DRIVER_TOPIC_ARN })).toThrow('no destination');
+  });
+
+  it('names a missing driver topic, and refuses one that is not a topic ARN', () => {
+    expect(() => readConfig({ ...base, DRIVER_TOPIC_ARN: undefined })).toThrow(
+      'DRIVER_TOPIC_ARN environment variable is not set',
+    );
+    expect(() => readConfig({ ...base, DRIVER_TOPIC_ARN: 'ec2-windows-drivers' })).toThrow(
+      'DRIVER_TOPIC_ARN: expected an SNS topic ARN',
+    );
   });
 
   it('refuses a malformed email topic ARN and a non-http Slack URL', () => {

@@ -1,22 +1,23 @@
 /**
  * Fault injection: the relay against real local parts (Slack stand-in over HTTP, dynalite, the Secrets Manager
  * stand-in, a loopback docs server), each fault checked for what a user sees. Every alert must reach every
- * destination exactly once, or the invocation must throw on every attempt Lambda makes so the event lands in the
- * failure queue: never silently dropped, never duplicated.
+ * destination exactly once, or its queue message must fail on every receive SQS makes so it lands in the
+ * dead-letter queue: never silently dropped, never duplicated.
  *
- * Lambda retries an asynchronous invocation twice with the same request id (the stack's retryAttempts: 2), then
- * sends the event to the failure queue; `invokeAsLambda` plays that. A replay from the queue re-invokes the
- * function, so it gets a new request id.
+ * SQS delivers a message whose record failed again once its visibility timeout ends, each time to a new
+ * invocation, up to the work queue's maxReceiveCount (MAX_RECEIVE_COUNT) receives, then moves it to the dead-letter
+ * queue; `receiveAsSqs` plays that. Moving it back after a fix (aws sqs start-message-move-task) makes it a new
+ * message in the work queue; `moveBack` plays that.
  *
- * Most cases run the real handler (test/support/relay-harness.ts). Two groups run relayEvent (lambda/relay.ts, the
- * whole of the handler but its wiring) so they can change what the handler hard-wires:
+ * Most cases run the real handler (test/support/relay-harness.ts). Two groups run relayMessage (lambda/relay.ts,
+ * the whole of the handler but its wiring) so they can change what the handler hard-wires:
  * - Slack never answering uses the real Slack client with its timeouts scaled down (250 ms instead of 5 s), so the
  *   case takes a second instead of half a minute; the retry policy and the error mapping are the production ones.
  * - Docs page faults need the live changelog source pointed at the loopback page server instead of
  *   docs.aws.amazon.com.
  */
 import { randomUUID } from 'node:crypto';
-import type { SNSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { createChangelogSource } from '../lambda/adapters/changelog-source.js';
 import { createDeliveryStore } from '../lambda/adapters/delivery-store.js';
 import { fetchHistoryPage, type HistoryPageUrls } from '../lambda/adapters/history-page-fetch.js';
@@ -24,9 +25,20 @@ import { createSlackClient } from '../lambda/adapters/slack-client.js';
 import { slackDestination } from '../lambda/adapters/slack-destination.js';
 import type { DriverFamily } from '../lambda/core/driver-family.js';
 import { createDestinations } from '../lambda/destinations.js';
-import { relayEvent } from '../lambda/relay.js';
+import { relayMessage } from '../lambda/relay.js';
+import { MAX_RECEIVE_COUNT } from '../lib/work-queue.js';
 import { type Dynalite, startDynalite } from './support/dynalite.js';
-import { loadEvent, snsEvent } from './support/events.js';
+import {
+  DRIVERS_TOPIC_ARN,
+  eventText,
+  loadEvent,
+  loadSqsEvent,
+  receivedAgain,
+  snsEvent,
+  snsMessageBody,
+  sqsEvent,
+  sqsRecord,
+} from './support/events.js';
 import { fixturePage, type PageRoute, type PageServer, startPageServer } from './support/page-server.js';
 import {
   HARNESS_TOKEN,
@@ -43,56 +55,74 @@ const tally = reliabilityTally('faults');
 afterAll(() => tally.flush());
 
 const [FIRST, SECOND] = ['C0ALERTS01', 'C0ALERTS02'] as const;
-/** The stack's retryAttempts (2) plus the first attempt. */
-const LAMBDA_ATTEMPTS = 3;
+
+// A case plays up to five receives against stand-ins over loopback: a few seconds alone, more on a busy machine.
+jest.setTimeout(30_000);
 
 /** The PV 8.6.1 announcement under a fresh SNS message id, so cases sharing a delivery table stay apart. */
-function pvEvent(): SNSEvent {
-  const event = loadEvent('pv-8.6.1');
-  (event.Records[0] as SNSEvent['Records'][number]).Sns.MessageId = randomUUID();
-  return event;
+function pvEvent(): SQSEvent {
+  return withFreshMessageId('pv-8.6.1');
+}
+
+/** A fixture's notification as one queue message, under a fresh SNS message id. */
+function withFreshMessageId(name: string): SQSEvent {
+  const event = loadEvent(name);
+  for (const record of event.Records) record.Sns.MessageId = randomUUID();
+  return sqsEvent(event);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Playing Lambda, and counting what reached each destination
+// Playing SQS, and counting what reached each destination
 
-interface LambdaRun {
-  /** Invocations made for this event, retries and replays included. */
-  readonly invocations: number;
-  /** Whether the last attempt still threw: the event is in the failure queue, for a person or a replay. */
+/** One receive of the queue messages in `event`: resolves when every record succeeded, rejects when any failed. */
+type Receive = (event: SQSEvent) => Promise<void>;
+
+interface SqsRun {
+  /** Receives of this notification's queue message, a move back from the dead-letter queue included. */
+  readonly receives: number;
+  /** Whether the last receive still failed: the message is in the dead-letter queue, for a person to move back. */
   readonly deadLettered: boolean;
   readonly errors: readonly unknown[];
 }
 
 /**
- * Invokes like Lambda does for an asynchronous event: up to three attempts with one request id, stopping at the
- * first that succeeds. `beforeRetry` changes the world between attempts (the fault clears, a person fixes it).
+ * Receives a queue message as SQS and the event source mapping do: again after each failed receive, up to
+ * MAX_RECEIVE_COUNT receives, stopping at the first that succeeds. `beforeRetry` changes the world between receives
+ * (the fault clears, a person fixes it).
  */
-async function invokeAsLambda(
-  invoke: (requestId: string) => Promise<void>,
-  { beforeRetry }: { beforeRetry?: (attempt: number) => void | Promise<void> } = {},
-): Promise<LambdaRun> {
-  const requestId = randomUUID();
+async function receiveAsSqs(
+  receive: Receive,
+  event: SQSEvent,
+  { beforeRetry }: { beforeRetry?: (receiveCount: number) => void | Promise<void> } = {},
+): Promise<SqsRun> {
   const errors: unknown[] = [];
-  for (let attempt = 1; attempt <= LAMBDA_ATTEMPTS; attempt += 1) {
-    if (attempt > 1) await beforeRetry?.(attempt);
+  let current = event;
+  for (let receiveCount = 1; receiveCount <= MAX_RECEIVE_COUNT; receiveCount += 1) {
+    if (receiveCount > 1) {
+      await beforeRetry?.(receiveCount);
+      current = receivedAgain(current);
+    }
     try {
-      await invoke(requestId);
-      return { invocations: attempt, deadLettered: false, errors };
+      await receive(current);
+      return { receives: receiveCount, deadLettered: false, errors };
     } catch (error) {
       errors.push(error);
     }
   }
-  return { invocations: LAMBDA_ATTEMPTS, deadLettered: true, errors };
+  return { receives: MAX_RECEIVE_COUNT, deadLettered: true, errors };
 }
 
-/** One more run after the event left the failure queue: a replay re-invokes the function (a new request id). */
-async function replay(run: LambdaRun, invoke: (requestId: string) => Promise<void>): Promise<LambdaRun> {
+/**
+ * A person moved the message back from the dead-letter queue (start-message-move-task): a new message in the work
+ * queue with the same body, received once more.
+ */
+async function moveBack(run: SqsRun, receive: Receive, event: SQSEvent): Promise<SqsRun> {
+  const moved = { Records: event.Records.map((record) => sqsRecord(record.body)) };
   try {
-    await invoke(randomUUID());
-    return { invocations: run.invocations + 1, deadLettered: false, errors: run.errors };
+    await receive(moved);
+    return { receives: run.receives + 1, deadLettered: false, errors: run.errors };
   } catch (error) {
-    return { invocations: run.invocations + 1, deadLettered: true, errors: [...run.errors, error] };
+    return { receives: run.receives + 1, deadLettered: true, errors: [...run.errors, error] };
   }
 }
 
@@ -131,9 +161,9 @@ interface Verdict {
 
 /**
  * What happened, from what the destinations received: an alert missing at a destination is lost unless the
- * event ended in the failure queue; every copy beyond the first is a duplicate.
+ * message ended in the dead-letter queue; every copy beyond the first is a duplicate.
  */
-function judge(run: LambdaRun, alerts: number, destinations: Readonly<Record<string, Copies>>): Verdict {
+function judge(run: SqsRun, alerts: number, destinations: Readonly<Record<string, Copies>>): Verdict {
   let lost = 0;
   let duplicated = 0;
   const servedOnce: string[] = [];
@@ -147,21 +177,22 @@ function judge(run: LambdaRun, alerts: number, destinations: Readonly<Record<str
     if (copies.size === 0) servedNothing.push(destination);
   }
   const total = Object.keys(destinations).length;
-  const tries = `${run.invocations} ${run.invocations === 1 ? 'invocation' : 'invocations'}`;
+  const tries = `${run.receives} ${run.receives === 1 ? 'receive' : 'receives'}`;
   let outcome: string;
   if (duplicated > 0) outcome = `DUPLICATED (${tries})`;
   else if (lost > 0) outcome = `LOST (${tries})`;
-  else if (run.deadLettered && servedNothing.length === total) outcome = `failure queue after ${tries}; nothing sent`;
+  else if (run.deadLettered && servedNothing.length === total)
+    outcome = `dead-letter queue after ${tries}; nothing sent`;
   else if (run.deadLettered) {
-    outcome = `failure queue after ${tries}; ${servedOnce.length}/${total} destinations served once`;
+    outcome = `dead-letter queue after ${tries}; ${servedOnce.length}/${total} destinations served once`;
   } else outcome = servedOnce.length === total ? `delivered once (${tries})` : `partly delivered (${tries})`;
   return { outcome, lost, duplicated, servedOnce, servedNothing };
 }
 
-function record(name: string, run: LambdaRun, verdict: Verdict): Verdict {
+function record(name: string, run: SqsRun, verdict: Verdict): Verdict {
   tally.record({
     name,
-    tried: run.invocations,
+    tried: run.receives,
     outcome: verdict.outcome,
     lost: verdict.lost,
     duplicated: verdict.duplicated,
@@ -200,27 +231,27 @@ describe('faults: the real handler against Slack, DynamoDB and Secrets Manager s
   interface CaseOptions {
     /** Alerts the event carries. @default 1 */
     readonly alerts?: number;
-    readonly beforeRetry?: (attempt: number) => void | Promise<void>;
-    /** What a person fixes before replaying the event from the failure queue; no replay without it. */
-    readonly fixThenReplay?: () => void | Promise<void>;
+    readonly beforeRetry?: (receiveCount: number) => void | Promise<void>;
+    /** What a person fixes before moving the message back from the dead-letter queue; no move without it. */
+    readonly fixThenMoveBack?: () => void | Promise<void>;
   }
 
   async function faultCase(
     name: string,
     parts: RelayHarness,
-    event: unknown,
+    event: SQSEvent,
     options: CaseOptions = {},
-  ): Promise<Verdict & { run: LambdaRun; beforeReplay: Verdict | undefined }> {
-    const invoke = (requestId: string) => parts.invoke(event, { requestId });
-    let run = await invokeAsLambda(invoke, options.beforeRetry ? { beforeRetry: options.beforeRetry } : {});
-    let beforeReplay: Verdict | undefined;
-    if (options.fixThenReplay && run.deadLettered) {
-      beforeReplay = judge(run, options.alerts ?? 1, destinations(parts));
-      await options.fixThenReplay();
-      run = await replay(run, invoke);
+  ): Promise<Verdict & { run: SqsRun; beforeMoveBack: Verdict | undefined }> {
+    const receive: Receive = (current) => parts.receive(current);
+    let run = await receiveAsSqs(receive, event, options.beforeRetry ? { beforeRetry: options.beforeRetry } : {});
+    let beforeMoveBack: Verdict | undefined;
+    if (options.fixThenMoveBack && run.deadLettered) {
+      beforeMoveBack = judge(run, options.alerts ?? 1, destinations(parts));
+      await options.fixThenMoveBack();
+      run = await moveBack(run, receive, event);
     }
     const verdict = record(name, run, judge(run, options.alerts ?? 1, destinations(parts)));
-    return { ...verdict, run, beforeReplay };
+    return { ...verdict, run, beforeMoveBack };
   }
 
   /** Duck-typed: the harness loads the handler, and so its RelayError class, in a module registry of its own. */
@@ -236,7 +267,7 @@ describe('faults: the real handler against Slack, DynamoDB and Secrets Manager s
 
     const verdict = await faultCase('Slack 429 with Retry-After: 1', parts, pvEvent());
 
-    expect(verdict).toMatchObject({ lost: 0, duplicated: 0, run: { invocations: 1, deadLettered: false } });
+    expect(verdict).toMatchObject({ lost: 0, duplicated: 0, run: { receives: 1, deadLettered: false } });
     expect(verdict.servedOnce).toHaveLength(3);
     const attempts = parts.slack.requests.filter(
       (request) => request.channel === FIRST && request.threadTs === undefined,
@@ -251,39 +282,43 @@ describe('faults: the real handler against Slack, DynamoDB and Secrets Manager s
 
     const verdict = await faultCase('Slack 500, then success', parts, pvEvent());
 
-    expect(verdict).toMatchObject({ lost: 0, duplicated: 0, run: { invocations: 1, deadLettered: false } });
+    expect(verdict).toMatchObject({ lost: 0, duplicated: 0, run: { receives: 1, deadLettered: false } });
     expect(verdict.servedOnce).toHaveLength(3);
   });
 
-  test('Slack refusing a channel for good: every attempt throws, the others get the alert once, a replay after the fix posts it once', async () => {
+  test('Slack refusing a channel for good: every receive fails, the others get the alert once, a move back after the fix posts it once', async () => {
     const parts = await harness();
-    // Refused on each of Lambda's three attempts; the replay comes after a person invited the bot.
-    parts.slack.script(answers.slackError('not_in_channel'), { channel: SECOND, times: LAMBDA_ATTEMPTS });
+    // Refused on each of SQS's receives; the move back comes after a person invited the bot.
+    parts.slack.script(answers.slackError('not_in_channel'), { channel: SECOND, times: MAX_RECEIVE_COUNT });
 
-    const verdict = await faultCase('Slack permanent error (not_in_channel), then replay', parts, pvEvent(), {
-      fixThenReplay: () => undefined,
+    const verdict = await faultCase('Slack permanent error (not_in_channel), then move back', parts, pvEvent(), {
+      fixThenMoveBack: () => undefined,
     });
 
-    expect(verdict.beforeReplay).toMatchObject({ servedNothing: [`slack:${SECOND}`] });
-    expect(verdict.beforeReplay?.servedOnce).toEqual([`slack:${FIRST}`, 'email']);
-    expect(codesOf(verdict.run.errors)).toEqual(['delivery-failed', 'delivery-failed', 'delivery-failed']);
-    expect(verdict).toMatchObject({ lost: 0, duplicated: 0, run: { invocations: 4, deadLettered: false } });
+    expect(verdict.beforeMoveBack).toMatchObject({ servedNothing: [`slack:${SECOND}`] });
+    expect(verdict.beforeMoveBack?.servedOnce).toEqual([`slack:${FIRST}`, 'email']);
+    expect(codesOf(verdict.run.errors)).toEqual(Array(MAX_RECEIVE_COUNT).fill('delivery-failed'));
+    expect(verdict).toMatchObject({
+      lost: 0,
+      duplicated: 0,
+      run: { receives: MAX_RECEIVE_COUNT + 1, deadLettered: false },
+    });
     expect(verdict.servedOnce).toHaveLength(3);
   });
 
-  test('a revoked bot token: Slack refuses every attempt, the email still goes once, and the event lands in the failure queue', async () => {
+  test('a revoked bot token: Slack refuses every receive, the email still goes once, and the message lands in the dead-letter queue', async () => {
     const parts = await harness({ secretValue: 'xoxb-revoked-token-0000' });
 
     const verdict = await faultCase('Slack token revoked (invalid_auth)', parts, pvEvent());
 
-    expect(verdict.run).toMatchObject({ invocations: 3, deadLettered: true });
+    expect(verdict.run).toMatchObject({ receives: MAX_RECEIVE_COUNT, deadLettered: true });
     expect(verdict.servedOnce).toEqual(['email']);
     expect(verdict.servedNothing).toEqual([`slack:${FIRST}`, `slack:${SECOND}`]);
     expect(verdict).toMatchObject({ lost: 0, duplicated: 0 });
     expect(String((verdict.run.errors[2] as Error).message)).toMatch(/invalid_auth/);
   });
 
-  test('a revoked token replaced in the secret before Lambda retries: the retry posts once with the new token', async () => {
+  test('a revoked token replaced in the secret before SQS delivers the message again: the next receive posts once with the new token', async () => {
     const parts = await harness({ secretValue: 'xoxb-revoked-token-0000' });
 
     const verdict = await faultCase('Slack token revoked, rotated before the retry', parts, pvEvent(), {
@@ -293,45 +328,49 @@ describe('faults: the real handler against Slack, DynamoDB and Secrets Manager s
     });
 
     expect(String((verdict.run.errors[0] as Error).message)).toMatch(/invalid_auth/);
-    expect(verdict).toMatchObject({ lost: 0, duplicated: 0, run: { invocations: 2, deadLettered: false } });
+    expect(verdict).toMatchObject({ lost: 0, duplicated: 0, run: { receives: 2, deadLettered: false } });
     expect(verdict.servedOnce).toHaveLength(3);
   });
 
-  test('the token secret missing: Slack fails loudly on every attempt, the email goes once, and a replay after creating it posts once', async () => {
+  test('the token secret missing: Slack fails loudly on every receive, the email goes once, and a move back after creating it posts once', async () => {
     const parts = await harness({ secretValue: null });
 
-    const verdict = await faultCase('token secret missing, then created and replayed', parts, pvEvent(), {
-      fixThenReplay: () => {
+    const verdict = await faultCase('token secret missing, then created and moved back', parts, pvEvent(), {
+      fixThenMoveBack: () => {
         parts.secrets.put(HARNESS_TOKEN_SECRET_NAME, HARNESS_TOKEN);
       },
     });
 
-    expect(verdict.beforeReplay).toMatchObject({ servedOnce: ['email'] });
+    expect(verdict.beforeMoveBack).toMatchObject({ servedOnce: ['email'] });
     expect(verdict.run.errors.map((error) => (error as Error).message)).toEqual(
-      Array(3).fill(expect.stringMatching(/secret/i)),
+      Array(MAX_RECEIVE_COUNT).fill(expect.stringMatching(/secret/i)),
     );
-    expect(verdict).toMatchObject({ lost: 0, duplicated: 0, run: { invocations: 4, deadLettered: false } });
+    expect(verdict).toMatchObject({
+      lost: 0,
+      duplicated: 0,
+      run: { receives: MAX_RECEIVE_COUNT + 1, deadLettered: false },
+    });
     expect(verdict.servedOnce).toHaveLength(3);
   });
 
-  test('the token secret unreadable (access denied): every attempt throws naming the permission, the email goes once', async () => {
+  test('the token secret unreadable (access denied): every receive fails naming the permission, the email goes once', async () => {
     const parts = await harness();
     parts.secrets.script(parts.tokenSecretId, secretAnswers.accessDenied());
 
     const verdict = await faultCase('token secret unreadable (AccessDenied)', parts, pvEvent());
 
-    expect(verdict.run).toMatchObject({ invocations: 3, deadLettered: true });
+    expect(verdict.run).toMatchObject({ receives: MAX_RECEIVE_COUNT, deadLettered: true });
     expect(String((verdict.run.errors[0] as Error).message)).toMatch(/secretsmanager:GetSecretValue/);
     expect(verdict.servedOnce).toEqual(['email']);
     expect(verdict).toMatchObject({ lost: 0, duplicated: 0 });
   });
 
-  test('the token secret holding no token: every attempt throws saying how to fill it, the email goes once', async () => {
+  test('the token secret holding no token: every receive fails saying how to fill it, the email goes once', async () => {
     const parts = await harness({ secretValue: '{"token": ""}' });
 
     const verdict = await faultCase('token secret unusable (empty token field)', parts, pvEvent());
 
-    expect(verdict.run).toMatchObject({ invocations: 3, deadLettered: true });
+    expect(verdict.run).toMatchObject({ receives: MAX_RECEIVE_COUNT, deadLettered: true });
     expect(String((verdict.run.errors[0] as Error).message)).toMatch(/put-secret-value/);
     expect(verdict.servedOnce).toEqual(['email']);
     expect(verdict).toMatchObject({ lost: 0, duplicated: 0 });
@@ -344,41 +383,41 @@ describe('faults: the real handler against Slack, DynamoDB and Secrets Manager s
     const verdict = await faultCase('email publish fails once', parts, pvEvent());
 
     expect(codesOf(verdict.run.errors)).toEqual(['delivery-failed']);
-    expect(verdict).toMatchObject({ lost: 0, duplicated: 0, run: { invocations: 2, deadLettered: false } });
+    expect(verdict).toMatchObject({ lost: 0, duplicated: 0, run: { receives: 2, deadLettered: false } });
     expect(verdict.servedOnce).toHaveLength(3);
   });
 
-  test('the email publish failing on every attempt: Slack gets the alert once and the event lands in the failure queue', async () => {
+  test('the email publish failing on every receive: Slack gets the alert once and the message lands in the dead-letter queue', async () => {
     const parts = await harness();
     parts.failEmail('AuthorizationErrorException');
 
     const verdict = await faultCase('email publish fails every time', parts, pvEvent());
 
-    expect(verdict.run).toMatchObject({ invocations: 3, deadLettered: true });
+    expect(verdict.run).toMatchObject({ receives: MAX_RECEIVE_COUNT, deadLettered: true });
     expect(String((verdict.run.errors[0] as Error).message)).toMatch(/sns:Publish/);
     expect(verdict.servedOnce).toEqual([`slack:${FIRST}`, `slack:${SECOND}`]);
     expect(verdict).toMatchObject({ lost: 0, duplicated: 0 });
   });
 
-  test('DynamoDB unreachable (a dead port): nothing is sent without a claim, and every attempt throws', async () => {
+  test('DynamoDB unreachable (a dead port): nothing is sent without a claim, and every receive fails', async () => {
     const parts = await harness({ env: { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' } });
 
     const verdict = await faultCase('DynamoDB unreachable (dead port)', parts, pvEvent());
 
-    expect(verdict.run).toMatchObject({ invocations: 3, deadLettered: true });
+    expect(verdict.run).toMatchObject({ receives: MAX_RECEIVE_COUNT, deadLettered: true });
     expect(verdict.servedNothing).toHaveLength(3);
     expect(String((verdict.run.errors[0] as Error).message)).toMatch(/delivery table/);
     expect(verdict).toMatchObject({ lost: 0, duplicated: 0 });
   });
 
-  test('DynamoDB going away between invocations: the next event is not sent and throws, none is lost', async () => {
+  test('DynamoDB going away between invocations: the next notification is not sent and fails, none is lost', async () => {
     const parts = await harness();
-    await parts.invoke(pvEvent());
+    await parts.receive(pvEvent());
     await parts.dynamo.close();
     parts.slack.reset();
     const before = parts.emails().length;
 
-    const run = await invokeAsLambda((requestId) => parts.invoke(loadEvent('ena-2.11.0'), { requestId }));
+    const run = await receiveAsSqs((event) => parts.receive(event), loadSqsEvent('ena-2.11.0'));
     const emails = count(
       parts
         .emails()
@@ -395,35 +434,34 @@ describe('faults: the real handler against Slack, DynamoDB and Secrets Manager s
       }),
     );
 
-    expect(run).toMatchObject({ invocations: 3, deadLettered: true });
+    expect(run).toMatchObject({ receives: MAX_RECEIVE_COUNT, deadLettered: true });
     expect(verdict.servedNothing).toHaveLength(3);
     expect(verdict).toMatchObject({ lost: 0, duplicated: 0 });
   });
 
-  test('a crash between two destinations, then Lambda retrying with the same request id: each destination gets it once', async () => {
+  test('a failure between two destinations, then SQS delivering the message again: each destination gets it once', async () => {
     const parts = await harness();
     // internal_error is transient for the relay and not retried by the client: the invocation fails after the
     // first channel and the email went out, as a crash there would leave it.
     parts.slack.script(answers.slackError('internal_error'), { channel: SECOND, times: 1 });
 
-    const verdict = await faultCase('failure between destinations, then retry (same request id)', parts, pvEvent());
+    const verdict = await faultCase('failure between destinations, then the next receive', parts, pvEvent());
 
     expect(codesOf(verdict.run.errors)).toEqual(['delivery-failed']);
-    expect(verdict).toMatchObject({ lost: 0, duplicated: 0, run: { invocations: 2, deadLettered: false } });
+    expect(verdict).toMatchObject({ lost: 0, duplicated: 0, run: { receives: 2, deadLettered: false } });
     expect(verdict.servedOnce).toHaveLength(3);
   });
 
   test('a failure between two alerts of one notification: the retry sends only the second alert', async () => {
     const parts = await harness();
-    const event = loadEvent('multi-driver');
-    (event.Records[0] as SNSEvent['Records'][number]).Sns.MessageId = randomUUID();
+    const event = withFreshMessageId('multi-driver');
     parts.slack
       .script(answers.ok(), { channel: SECOND, threadReply: false, times: 1 })
       .script(answers.slackError('internal_error'), { channel: SECOND, threadReply: false, times: 1 });
 
     const verdict = await faultCase('failure between two alerts, then retry', parts, event, { alerts: 2 });
 
-    expect(verdict).toMatchObject({ lost: 0, duplicated: 0, run: { invocations: 2, deadLettered: false } });
+    expect(verdict).toMatchObject({ lost: 0, duplicated: 0, run: { receives: 2, deadLettered: false } });
     expect(verdict.servedOnce).toHaveLength(3);
   });
 
@@ -433,9 +471,9 @@ describe('faults: the real handler against Slack, DynamoDB and Secrets Manager s
     const event = snsEvent({ subject: 'Driver news', message: 'Something happened to a driver.\n'.repeat(120) });
     parts.slack.script(answers.slackError('internal_error'), { threadReply: true });
 
-    const first = await invokeAsLambda((requestId) => parts.invoke(event, { requestId }));
-    const again = await invokeAsLambda((requestId) => parts.invoke(event, { requestId }));
-    const run = { invocations: first.invocations + again.invocations, deadLettered: again.deadLettered, errors: [] };
+    const first = await receiveAsSqs((current) => parts.receive(current), sqsEvent(event));
+    const again = await receiveAsSqs((current) => parts.receive(current), sqsEvent(event));
+    const run = { receives: first.receives + again.receives, deadLettered: again.deadLettered, errors: [] };
     const verdict = record(
       'Slack thread reply fails (main message posted), then redelivery',
       run,
@@ -446,54 +484,83 @@ describe('faults: the real handler against Slack, DynamoDB and Secrets Manager s
     );
 
     expect(verdict).toMatchObject({ lost: 0, duplicated: 0 });
-    expect(run.invocations).toBe(2);
+    expect(run.receives).toBe(2);
     expect(verdict.servedOnce).toHaveLength(2);
     expect(parts.logs.entries.filter((entry) => entry.message === 'Delivered with a problem')).toHaveLength(2);
   });
 
-  test('a malformed event: every attempt throws invalid-event and nothing is posted, so it waits in the failure queue', async () => {
+  test('a message that is not an SNS notification: every receive fails invalid-event and nothing is posted, so it waits in the dead-letter queue', async () => {
     const parts = await harness();
+    const notJson = { Records: [sqsRecord(eventText('not-json.txt'))] };
 
-    const verdict = await faultCase('malformed event (no records)', parts, loadEvent('malformed-no-records'), {
-      alerts: 0,
-    });
+    const verdict = await faultCase('malformed message (body not an SNS notification)', parts, notJson, { alerts: 0 });
 
-    expect(codesOf(verdict.run.errors)).toEqual(['invalid-event', 'invalid-event', 'invalid-event']);
+    expect(codesOf(verdict.run.errors)).toEqual(Array(MAX_RECEIVE_COUNT).fill('invalid-event'));
     expect(verdict.run.deadLettered).toBe(true);
     expect(parts.slack.messages()).toHaveLength(0);
     expect(parts.emails()).toHaveLength(0);
   });
 
-  test('the same event delivered 100 times in a row: one post per channel and one email', async () => {
+  test('a notification from another topic: refused on the first receive, never retried, nothing posted', async () => {
     const parts = await harness();
-    const event = pvEvent();
+    const [pv] = loadEvent('pv-8.6.1').Records;
+    if (pv === undefined) throw new Error('the fixture has no record');
+    const body = JSON.stringify({
+      ...JSON.parse(snsMessageBody(pv.Sns)),
+      MessageId: randomUUID(),
+      TopicArn: 'arn:aws:sns:us-east-1:123456789012:lookalike-topic',
+    });
+
+    const verdict = await faultCase(
+      'notification from another topic (refused)',
+      parts,
+      {
+        Records: [sqsRecord(body)],
+      },
+      { alerts: 0 },
+    );
+
+    expect(verdict.run).toMatchObject({ receives: 1, deadLettered: false, errors: [] });
+    expect(parts.slack.messages()).toHaveLength(0);
+    expect(parts.emails()).toHaveLength(0);
+    expect(parts.logs.metric('RefusedForeignTopic')).toBe(1);
+  });
+
+  test('the same notification delivered to the queue 100 times, received one after another: one post per channel and one email', async () => {
+    const parts = await harness();
+    const notification = loadEvent('pv-8.6.1');
+    for (const each of notification.Records) each.Sns.MessageId = randomUUID();
 
     const errors: unknown[] = [];
     for (let delivery = 0; delivery < 100; delivery += 1) {
-      await parts.invoke(event).catch((error: unknown) => errors.push(error));
+      await parts.receive(sqsEvent(notification)).catch((error: unknown) => errors.push(error));
     }
-    const run = { invocations: 100, deadLettered: false, errors };
-    const verdict = record('same event 100 times, one after another', run, judge(run, 1, destinations(parts)));
+    const run = { receives: 100, deadLettered: false, errors };
+    const verdict = record('same notification 100 times, one after another', run, judge(run, 1, destinations(parts)));
 
     expect(errors).toEqual([]);
     expect(verdict).toMatchObject({ lost: 0, duplicated: 0 });
     expect(verdict.servedOnce).toHaveLength(3);
   }, 30_000);
 
-  test('the same event delivered 100 times, 20 at a time: one post per channel and one email', async () => {
+  test('the same notification delivered to the queue 100 times, 20 invocations at a time of 5-message batches: one post per channel and one email', async () => {
     const parts = await harness();
-    const event = pvEvent();
-    // Slow answers keep claims in flight while other invocations arrive.
+    const notification = loadEvent('pv-8.6.1');
+    for (const each of notification.Records) each.Sns.MessageId = randomUUID();
+    const batchOfFive = () => ({ Records: Array.from({ length: 5 }, () => sqsEvent(notification).Records).flat() });
+    // Slow answers keep claims in flight while other invocations, and other records of the same batch, arrive.
     parts.slack.script(answers.slow(50), { method: 'chat.postMessage' });
 
     const errors: unknown[] = [];
-    for (let wave = 0; wave < 5; wave += 1) {
-      await Promise.all(
-        Array.from({ length: 20 }, () => parts.invoke(event).catch((error: unknown) => errors.push(error))),
-      );
-    }
-    const run = { invocations: 100, deadLettered: false, errors };
-    const verdict = record('same event 100 times, 20 at a time', run, judge(run, 1, destinations(parts)));
+    await Promise.all(
+      Array.from({ length: 20 }, () => parts.receive(batchOfFive()).catch((error: unknown) => errors.push(error))),
+    );
+    const run = { receives: 100, deadLettered: false, errors };
+    const verdict = record(
+      'same notification 100 times, 20 batches of 5 at a time',
+      run,
+      judge(run, 1, destinations(parts)),
+    );
 
     expect(errors).toEqual([]);
     expect(verdict).toMatchObject({ lost: 0, duplicated: 0 });
@@ -502,10 +569,10 @@ describe('faults: the real handler against Slack, DynamoDB and Secrets Manager s
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-// relayEvent with parts the handler hard-wires swapped: a Slack client with short timeouts, a live changelog
+// relayMessage with parts the handler hard-wires swapped: a Slack client with short timeouts, a live changelog
 // source reading the loopback docs server.
 
-describe('faults: Slack never answering, and the docs pages failing, through relayEvent', () => {
+describe('faults: Slack never answering, and the docs pages failing, through relayMessage', () => {
   const TOKEN = 'xoxb-relay-event-faults-token';
   let slack: SlackStandIn;
   let dynamo: Dynalite;
@@ -528,10 +595,17 @@ describe('faults: Slack never answering, and the docs pages failing, through rel
   });
 
   const store = () => createDeliveryStore({ client: dynamo.client, tableName: dynamo.tableName });
-  const invokeRelay =
-    (event: unknown, deps: Omit<Parameters<typeof relayEvent>[1], 'store'>) =>
-    async (requestId: string): Promise<void> => {
-      await relayEvent(event, { ...deps, store: store() }, { owner: requestId, deadline: Date.now() + 60_000 });
+  /** Receives like the handler, one record after another, with these parts instead of the hard-wired ones. */
+  const relayWith =
+    (deps: Omit<Parameters<typeof relayMessage>[1], 'store' | 'topicArn'>): Receive =>
+    async (event) => {
+      for (const message of event.Records) {
+        await relayMessage(
+          message.body,
+          { ...deps, store: store(), topicArn: DRIVERS_TOPIC_ARN },
+          { owner: `${randomUUID()}/${message.messageId}`, deadline: Date.now() + 60_000 },
+        );
+      }
     };
 
   describe('Slack never answering, or answering late', () => {
@@ -561,7 +635,7 @@ describe('faults: Slack never answering, and the docs pages failing, through rel
       slack.script(answers.slow(700), { method: 'chat.postMessage' });
       const deps = { changelogs: createChangelogSource({ live: false }), destinations: [impatientSlack()] };
 
-      const run = await invokeAsLambda(invokeRelay(pvEvent(), deps));
+      const run = await receiveAsSqs(relayWith(deps), pvEvent());
       const verdict = record(
         'Slack slow but successful (answers after the client timeout)',
         run,
@@ -569,14 +643,14 @@ describe('faults: Slack never answering, and the docs pages failing, through rel
       );
 
       expect(verdict).toMatchObject({ lost: 0, duplicated: 0, servedOnce: [`slack:${FIRST}`] });
-      expect(run).toMatchObject({ invocations: 1, deadLettered: false });
-    }, 15_000);
+      expect(run).toMatchObject({ receives: 1, deadLettered: false });
+    }, 30_000);
 
     test('Slack not answering one request: the client times out, tries again and the alert is posted once', async () => {
       slack.script(answers.neverAnswers(), { method: 'chat.postMessage', times: 1 });
       const deps = { changelogs: createChangelogSource({ live: false }), destinations: [impatientSlack()] };
 
-      const run = await invokeAsLambda(invokeRelay(pvEvent(), deps));
+      const run = await receiveAsSqs(relayWith(deps), pvEvent());
       const verdict = record(
         'Slack never answers once (client timeout, retry)',
         run,
@@ -586,7 +660,7 @@ describe('faults: Slack never answering, and the docs pages failing, through rel
       );
 
       expect(verdict).toMatchObject({ lost: 0, duplicated: 0, servedOnce: [`slack:${FIRST}`] });
-      expect(run.invocations).toBe(1);
+      expect(run.receives).toBe(1);
       // The unanswered post may have reached Slack: the relay looks for it in the channel before posting again.
       const methods = slack.requests.map((request) => request.method);
       expect(methods.indexOf('conversations.history')).toBe(1);
@@ -600,7 +674,7 @@ describe('faults: Slack never answering, and the docs pages failing, through rel
       slack.script(answers.neverAnswers(), { method: 'chat.postMessage', times: 3 });
       const deps = { changelogs: createChangelogSource({ live: false }), destinations: [impatientSlack()] };
 
-      const run = await invokeAsLambda(invokeRelay(pvEvent(), deps));
+      const run = await receiveAsSqs(relayWith(deps), pvEvent());
       const verdict = record(
         'Slack never answers for a whole invocation',
         run,
@@ -611,7 +685,7 @@ describe('faults: Slack never answering, and the docs pages failing, through rel
 
       expect(String((run.errors[0] as Error).message)).toMatch(/timed out|due to timeout/);
       expect(verdict).toMatchObject({ lost: 0, duplicated: 0, servedOnce: [`slack:${FIRST}`] });
-      expect(run).toMatchObject({ invocations: 2, deadLettered: false });
+      expect(run).toMatchObject({ receives: 2, deadLettered: false });
     }, 15_000);
   });
 
@@ -652,7 +726,7 @@ describe('faults: Slack never answering, and the docs pages failing, through rel
           { slackToken: async () => TOKEN, logger: quiet },
         ),
       };
-      const run = await invokeAsLambda(invokeRelay(pvEvent(), deps));
+      const run = await receiveAsSqs(relayWith(deps), pvEvent());
       const posted = topLevel(slack.messages(FIRST));
       const verdict = record(name, run, judge(run, 1, { [`slack:${FIRST}`]: slackCopies(slack, FIRST) }));
       return { verdict, run, fallbacks, changelogLine: changelogLineOf(posted[0]) };
@@ -682,7 +756,7 @@ describe('faults: Slack never answering, and the docs pages failing, through rel
         { slackToken: async () => TOKEN, logger: quiet },
       );
 
-      await invokeRelay(pvEvent(), { changelogs, destinations })(randomUUID());
+      await relayWith({ changelogs, destinations })(pvEvent());
 
       expect(fallbacks).toEqual([]);
       expect(changelogLineOf(topLevel(slack.messages(FIRST))[0])).toMatch(/^Changelog: live version-history page/);
@@ -724,7 +798,7 @@ describe('faults: Slack never answering, and the docs pages failing, through rel
 
         const { verdict, run, fallbacks, changelogLine } = await relayWithDocs(name, pageUrls);
 
-        expect(run).toMatchObject({ invocations: 1, deadLettered: false });
+        expect(run).toMatchObject({ receives: 1, deadLettered: false });
         expect(verdict).toMatchObject({ lost: 0, duplicated: 0, servedOnce: [`slack:${FIRST}`] });
         expect(fallbacks).toEqual([expect.stringMatching(reason)]);
         expect(fallbacks[0]).toMatch(/^aws-pv: /);

@@ -1,26 +1,29 @@
 /**
  * The deployed artifact, end to end: lambda/handler.ts bundled with the stack's own esbuild settings
  * (lib/relay-bundling.ts), then invoked in a fresh Node process per invocation, as a Lambda container would run it,
- * against the local stand-ins. Only the delivery table carries state from one invocation to the next.
+ * with SQS events from the work queue, against the local stand-ins. Only the delivery table carries state from one
+ * invocation to the next.
  */
+
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SQSEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import { createChangelogSource } from '../lambda/adapters/changelog-source.js';
 import { alertsForEvent, renderAlert } from '../lambda/relay.js';
 import { RELAY_BUNDLE_FILE, RELAY_NODE_OPTIONS, relayEsbuildOptions } from '../lib/relay-bundling.js';
-import { loadEvent } from './support/events.js';
+import { eventText, loadEvent, loadSqsEvent, sqsRecord } from './support/events.js';
 import { HARNESS_TOKEN, type RelayHarness, startRelayHarness } from './support/relay-harness.js';
 import type { RecordedRequest } from './support/slack-stand-in.js';
 
 const REPO = join(__dirname, '..');
-const EVENTS = join(__dirname, 'fixtures', 'events');
 
 /**
  * Runs in the child: imports the bundle and calls its handler once with a context like the runtime's, then exits
  * at once (Lambda freezes the process there; open keep-alive sockets would otherwise keep Node running).
- * Exit code 0: the handler resolved; 1: it threw.
+ * Exit code 0: the handler resolved, and what it returned is printed; 1: it threw.
  */
 const RUNNER = `
 import { readFileSync } from 'node:fs';
@@ -43,7 +46,8 @@ const context = {
   getRemainingTimeInMillis: () => deadline - Date.now(),
 };
 try {
-  await handler(event, context);
+  const response = await handler(event, context);
+  console.log('handler returned: ' + JSON.stringify(response));
   process.exit(0);
 } catch (error) {
   console.error('handler threw:', error instanceof Error ? error.message : String(error));
@@ -56,6 +60,9 @@ interface RunResult {
   readonly stdout: string;
   readonly stderr: string;
 }
+
+// Each case starts one or two Node processes that load the bundle cold: seconds each on a busy machine.
+jest.setTimeout(60_000);
 
 let bundleDir: string;
 let relay: RelayHarness;
@@ -83,11 +90,13 @@ afterEach(async () => {
 });
 
 /** Asynchronous on purpose: the stand-ins answer from this process's event loop while the child runs. */
-function runBundle(requestId: string, eventFile = 'pv-8.6.1.json'): Promise<RunResult> {
+function runBundle(requestId: string, event: SQSEvent = loadSqsEvent('pv-8.6.1')): Promise<RunResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...relay.env, NODE_OPTIONS: RELAY_NODE_OPTIONS };
   delete env.AWS_PROFILE;
+  const eventFile = join(bundleDir, `event-${randomUUID()}.json`);
+  writeFileSync(eventFile, JSON.stringify(event));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(bundleDir, 'run.mjs'), join(EVENTS, eventFile), requestId], {
+    const child = spawn(process.execPath, [join(bundleDir, 'run.mjs'), eventFile, requestId], {
       cwd: bundleDir,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -100,13 +109,20 @@ function runBundle(requestId: string, eventFile = 'pv-8.6.1.json'): Promise<RunR
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    // Only against a hang: a cold start takes a few seconds on a busy machine, never half a minute.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** What the handler returned to the event source mapping (the runner prints it). */
+function responseOf({ stdout }: RunResult): unknown {
+  const line = stdout.split('\n').find((each) => each.startsWith('handler returned: '));
+  return line === undefined ? undefined : JSON.parse(line.slice('handler returned: '.length));
 }
 
 /** The Logger's JSON lines: INFO and WARN on stdout, ERROR on stderr. */
@@ -138,6 +154,7 @@ describe('the bundled handler', () => {
 
     // Assess
     expect({ code: run.code, errors: run.stderr }).toEqual({ code: 0, errors: '' });
+    expect(responseOf(run)).toEqual({ batchItemFailures: [] });
     for (const channel of relay.channels) {
       const posted = topLevel(relay.slack.messages(channel));
       expect(posted).toHaveLength(1);
@@ -150,7 +167,7 @@ describe('the bundled handler', () => {
     expect(`${run.stdout}${run.stderr}`).not.toContain(HARNESS_TOKEN);
   });
 
-  it('posts nothing new when a second container gets the same event', async () => {
+  it('posts nothing new when a second container gets the same notification in another queue message', async () => {
     // Prepare
     const first = await runBundle('bundle-first');
     expect(first.code).toBe(0);
@@ -165,15 +182,34 @@ describe('the bundled handler', () => {
     for (const channel of relay.channels) expect(topLevel(relay.slack.messages(channel))).toHaveLength(1);
   });
 
-  it('fails on an invalid event with a logged stack trace that points into the TypeScript sources', async () => {
-    // Act
-    const run = await runBundle('bundle-invalid', 'malformed-no-records.json');
+  it('reports only an invalid message of a batch as failed, with a logged stack trace that points into the TypeScript sources', async () => {
+    // Prepare
+    const good = loadSqsEvent('pv-8.6.1').Records;
+    const bad = sqsRecord(eventText('not-json.txt'));
 
-    // Assess: the failure Lambda retries, and a stack a person can follow (the stack's NODE_OPTIONS and source map).
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('handler threw: invalid SNS event: Records: expected at least one record');
-    const failure = logEntries(run).find((entry) => entry.level === 'ERROR') as { error?: { stack?: string } };
+    // Act
+    const run = await runBundle('bundle-invalid', { Records: [...good, bad] });
+
+    // Assess: SQS retries only the bad one, and a stack a person can follow (the stack's NODE_OPTIONS and source map).
+    expect(run.code).toBe(0);
+    expect(responseOf(run)).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
+    const failure = logEntries(run).find((entry) => entry.level === 'ERROR') as {
+      sqsMessageId?: string;
+      error?: { message?: string; stack?: string };
+    };
+    expect(failure?.sqsMessageId).toBe(bad.messageId);
+    expect(failure?.error?.message).toMatch(/^invalid SNS message: not JSON/);
     expect(failure?.error?.stack).toContain(join(REPO, 'lambda', 'core', 'sns-event.ts'));
+    for (const channel of relay.channels) expect(topLevel(relay.slack.messages(channel))).toHaveLength(1);
+  });
+
+  it('throws when every record of the batch failed, so the invocation counts as a function error', async () => {
+    // Act
+    const run = await runBundle('bundle-all-failed', { Records: [sqsRecord(eventText('not-json.txt'))] });
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('handler threw: All records failed processing');
     expect(relay.slack.requests).toHaveLength(0);
   });
 });

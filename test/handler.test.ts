@@ -1,11 +1,22 @@
 /**
  * The Lambda handler end to end, in process: the real handler module with its real Slack WebClient, DynamoDB
- * delivery store and Secrets Manager token read, against local stand-ins (see test/support/relay-harness.ts).
+ * delivery store and Secrets Manager token read, against local stand-ins (see test/support/relay-harness.ts). It is
+ * invoked as the work queue's event source invokes it: SQS events whose bodies are SNS messages.
  */
-import { eventText, loadEvent, snsEvent } from './support/events.js';
+import {
+  eventText,
+  loadEvent,
+  loadSqsEvent,
+  receivedAgain,
+  snsEvent,
+  snsMessageBody,
+  sqsEvent,
+  sqsRecord,
+} from './support/events.js';
 import {
   HARNESS_TOKEN,
   HARNESS_TOKEN_SECRET_NAME,
+  type RecordsFailed,
   type RelayHarness,
   type RelayHarnessOptions,
   startRelayHarness,
@@ -14,6 +25,10 @@ import type { RecordedRequest } from './support/slack-stand-in.js';
 import { answers } from './support/slack-stand-in.js';
 
 const [FIRST, SECOND] = ['C0ALERTS01', 'C0ALERTS02'] as const;
+
+// Each case loads a fresh handler and talks to stand-ins over loopback, receive after receive: a second or two
+// alone, several on a busy machine.
+jest.setTimeout(30_000);
 
 let relay: RelayHarness | undefined;
 
@@ -37,13 +52,22 @@ function headerOf(message: RecordedRequest | undefined): string {
   return blocks.find((block) => block.type === 'header')?.text?.text ?? '';
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<Error & { code?: string }> {
+async function failureOf(promise: Promise<unknown>): Promise<RecordsFailed> {
   const outcome = await promise.then(
     () => undefined,
     (error: unknown) => error,
   );
-  if (!(outcome instanceof Error)) throw new Error('expected the invocation to throw');
-  return outcome;
+  if (!(outcome instanceof Error && outcome.name === 'RecordsFailed')) {
+    throw new Error(`expected records to fail, got ${String(outcome)}`);
+  }
+  return outcome as RecordsFailed;
+}
+
+/** The SNS message of the PV 8.6.1 fixture, as a queue message body, with some fields changed (undefined drops one). */
+function bodyWith(fields: Record<string, unknown>): string {
+  const sns = loadEvent('pv-8.6.1').Records[0]?.Sns;
+  if (sns === undefined) throw new Error('the fixture has no record');
+  return JSON.stringify({ ...JSON.parse(snsMessageBody(sns)), ...fields });
 }
 
 describe('the Lambda handler', () => {
@@ -52,7 +76,7 @@ describe('the Lambda handler', () => {
     const { slack, ...parts } = await harness();
 
     // Act
-    await parts.invoke(loadEvent('pv-8.6.1'));
+    await parts.receive(loadSqsEvent('pv-8.6.1'));
 
     // Assess
     for (const channel of [FIRST, SECOND]) {
@@ -69,21 +93,21 @@ describe('the Lambda handler', () => {
   });
 
   it('reads the token secret once on a cold start, however many channels post at the same time', async () => {
-    const { secrets, invoke } = await harness();
+    const { secrets, receive } = await harness();
 
-    await invoke(loadEvent('pv-8.6.1'));
+    await receive(loadSqsEvent('pv-8.6.1'));
 
     expect(secrets.requests).toHaveLength(1);
   });
 
-  it('posts nothing new when SNS delivers the same event again under a new request id', async () => {
+  it('posts nothing new when SNS delivers the same notification to the queue again (a second queue message)', async () => {
     // Prepare
     const { slack, ...parts } = await harness();
-    await parts.invoke(loadEvent('pv-8.6.1'), { requestId: 'first-delivery' });
+    await parts.receive(loadSqsEvent('pv-8.6.1'));
     const postedBefore = slack.messages().length;
 
     // Act
-    await parts.invoke(loadEvent('pv-8.6.1'), { requestId: 'second-delivery' });
+    await parts.receive(loadSqsEvent('pv-8.6.1'));
 
     // Assess
     expect(slack.messages()).toHaveLength(postedBefore);
@@ -91,15 +115,16 @@ describe('the Lambda handler', () => {
     expect(parts.emails()).toHaveLength(1);
   });
 
-  it('on a retry with the same request id after a partial failure, sends only what did not go out', async () => {
-    // Prepare: the second channel refuses once, so the first attempt throws after the rest went out.
+  it('when SQS delivers a failed message again, sends only what did not go out', async () => {
+    // Prepare: the second channel refuses once, so the first receive fails after the rest went out.
     const { slack, ...parts } = await harness();
     slack.script(answers.slackError('channel_not_found'), { channel: SECOND, times: 1 });
-    await expect(parts.invoke(loadEvent('pv-8.6.1'), { requestId: 'lambda-retry' })).rejects.toThrow(SECOND);
+    const event = loadSqsEvent('pv-8.6.1');
+    await expect(parts.receive(event)).rejects.toThrow(SECOND);
     expect(topLevel(slack.messages(SECOND))).toHaveLength(0);
 
-    // Act: Lambda retries the asynchronous invocation with the same request id.
-    await parts.invoke(loadEvent('pv-8.6.1'), { requestId: 'lambda-retry' });
+    // Act: the message shows up again after its visibility timeout, in a new invocation.
+    await parts.receive(receivedAgain(event));
 
     // Assess
     expect(topLevel(slack.messages(FIRST))).toHaveLength(1);
@@ -113,7 +138,7 @@ describe('the Lambda handler', () => {
     slack.script(answers.httpError(500), { method: 'chat.postMessage', channel: FIRST, times: 1 });
 
     // Act
-    await parts.invoke(loadEvent('pv-8.6.1'));
+    await parts.receive(loadSqsEvent('pv-8.6.1'));
 
     // Assess
     const attempts = slack.requests.filter((request) => request.channel === FIRST && request.threadTs === undefined);
@@ -121,15 +146,16 @@ describe('the Lambda handler', () => {
     expect(topLevel(slack.messages(FIRST))).toHaveLength(1);
   });
 
-  it('fails the invocation naming the channel and the error when Slack refuses a channel, after the other destinations got the alert', async () => {
+  it('fails the record, logging the channel and the error, when Slack refuses a channel, after the other destinations got the alert', async () => {
     // Prepare
     const { slack, ...parts } = await harness();
     slack.script(answers.slackError('channel_not_found'), { channel: SECOND });
 
     // Act
-    const error = await failureOf(parts.invoke(loadEvent('pv-8.6.1')));
+    const error = await failureOf(parts.receive(loadSqsEvent('pv-8.6.1')));
 
     // Assess
+    expect(error.code).toBe('delivery-failed');
     expect(error.message).toMatch(new RegExp(`slack:${SECOND}.*channel_not_found`));
     expect(topLevel(slack.messages(FIRST))).toHaveLength(1);
     expect(parts.emails()).toHaveLength(1);
@@ -139,13 +165,13 @@ describe('the Lambda handler', () => {
     expect(logged.map((entry) => entry.error)).toEqual([expect.stringMatching(/channel_not_found\. Check that/)]);
   });
 
-  it('fails the invocation naming the topic and the AWS error when SNS refuses the email, after Slack got the alert', async () => {
+  it('fails the record, logging the topic and the AWS error, when SNS refuses the email, after Slack got the alert', async () => {
     // Prepare
     const { slack, ...parts } = await harness();
     parts.failEmail('AuthorizationErrorException');
 
     // Act
-    const error = await failureOf(parts.invoke(loadEvent('pv-8.6.1')));
+    const error = await failureOf(parts.receive(loadSqsEvent('pv-8.6.1')));
 
     // Assess
     expect(error.message).toContain(`email:${parts.emailTopicArn}`);
@@ -155,20 +181,86 @@ describe('the Lambda handler', () => {
   });
 
   it.each([
-    ['an event without records', loadEvent('malformed-no-records')],
-    ['a record whose message is not text', loadEvent('malformed-message-not-string')],
-    ['a notification text instead of an SNS event', eventText('not-json.txt')],
-  ])('throws an invalid-event error and posts nothing for %s', async (_name, event) => {
+    ['a notification text instead of an SNS message', eventText('not-json.txt'), /^invalid SNS message: not JSON/],
+    [
+      'an SNS message whose Message is not text',
+      bodyWith({ Message: { text: 'AWS PV 8.6.1' } }),
+      /Message: expected a string, got an object/,
+    ],
+    ['an SNS message without a MessageId', bodyWith({ MessageId: undefined }), /MessageId: missing/],
+    ['a subscription confirmation', bodyWith({ Type: 'SubscriptionConfirmation' }), /Type: expected "Notification"/],
+    ['a whole SNS Lambda event', eventText('pv-8.6.1'), /Type: missing \(expected "Notification"\)/],
+  ])(
+    'fails the record as invalid-event and posts nothing for %s, so it ends in the dead-letter queue',
+    async (_name, body, reason) => {
+      // Prepare
+      const { slack, ...parts } = await harness();
+
+      // Act
+      const error = await failureOf(parts.receive({ Records: [sqsRecord(body)] }));
+
+      // Assess
+      expect(error.code).toBe('invalid-event');
+      expect(error.message).toMatch(/^invalid SNS message: /);
+      expect(error.message).toMatch(reason);
+      expect(slack.requests).toHaveLength(0);
+      expect(parts.emails()).toHaveLength(0);
+    },
+  );
+
+  it('refuses a notification from another topic: logged and counted, nothing sent, and not failed (no retry)', async () => {
     // Prepare
     const { slack, ...parts } = await harness();
+    const otherTopic = 'arn:aws:sns:us-east-1:123456789012:someone-elses-topic';
 
     // Act
-    const error = await failureOf(parts.invoke(event));
+    const response = await parts.invoke({ Records: [sqsRecord(bodyWith({ TopicArn: otherTopic }))] });
 
     // Assess
-    expect(error).toMatchObject({ code: 'invalid-event', message: expect.stringMatching(/^invalid SNS event: /) });
+    expect(response).toEqual({ batchItemFailures: [] });
     expect(slack.requests).toHaveLength(0);
     expect(parts.emails()).toHaveLength(0);
+    expect(parts.logs.metric('RefusedForeignTopic')).toBe(1);
+    const warnings = parts.logs.entries.filter((entry) => entry.level === 'WARN' && entry.topicArn === otherTopic);
+    expect(warnings.map((entry) => entry.message)).toEqual([expect.stringMatching(/another topic/)]);
+  });
+
+  it('in a batch, reports only the record that failed, and delivers the others', async () => {
+    // Prepare
+    const { slack, ...parts } = await harness();
+    const [good] = loadSqsEvent('pv-8.6.1').Records;
+    const bad = sqsRecord(eventText('not-json.txt'));
+
+    // Act
+    const response = await parts.invoke({ Records: [good, bad] });
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
+    for (const channel of [FIRST, SECOND]) expect(topLevel(slack.messages(channel))).toHaveLength(1);
+    expect(parts.emails()).toHaveLength(1);
+  });
+
+  it('in a batch, a delivery failure fails only its record, and the next receive of that record completes it once', async () => {
+    // Prepare: the second channel refuses one post, whichever of the two notifications reaches it first.
+    const { slack, ...parts } = await harness();
+    slack.script(answers.slackError('internal_error'), { channel: SECOND, threadReply: false, times: 1 });
+    const batch = sqsEvent({ Records: [...loadEvent('pv-8.6.1').Records, ...loadEvent('ena-2.11.0').Records] });
+
+    // Act
+    const error = await failureOf(parts.receive(batch));
+    const failed = batch.Records.filter((record) => error.failedMessageIds.includes(record.messageId));
+    await parts.receive(receivedAgain({ Records: failed }));
+
+    // Assess
+    expect(failed).toHaveLength(1);
+    expect(error.message).toContain(`slack:${SECOND}`);
+    for (const channel of [FIRST, SECOND]) {
+      expect(topLevel(slack.messages(channel)).map(headerOf).sort()).toEqual([
+        expect.stringMatching(/AWS PV\b.*8\.6\.1/),
+        expect.stringMatching(/ENA\b.*2\.11\.0/),
+      ]);
+    }
+    expect(parts.emails()).toHaveLength(2);
   });
 
   it('forwards a notification it cannot attribute to a driver to every destination', async () => {
@@ -178,7 +270,7 @@ describe('the Lambda handler', () => {
     const subject = event.Records[0]?.Sns.Subject ?? '';
 
     // Act
-    await parts.invoke(event);
+    await parts.receive(sqsEvent(event));
 
     // Assess
     for (const channel of [FIRST, SECOND]) {
@@ -192,12 +284,25 @@ describe('the Lambda handler', () => {
     expect(emails[0]?.message).toContain(subject);
   });
 
+  it('reads a notification without a subject (SNS leaves Subject out of the queue message)', async () => {
+    // Prepare
+    const { slack, ...parts } = await harness({ email: false });
+    const event = sqsEvent(loadEvent('no-subject'));
+    expect(JSON.parse(event.Records[0]?.body ?? '{}')).not.toHaveProperty('Subject');
+
+    // Act
+    await parts.receive(event);
+
+    // Assess
+    for (const channel of [FIRST, SECOND]) expect(topLevel(slack.messages(channel))).toHaveLength(1);
+  });
+
   it('fails the Slack destinations naming the token secret when it does not exist, and still sends the email', async () => {
     // Prepare
     const { slack, ...parts } = await harness({ secretValue: null });
 
     // Act
-    const error = await failureOf(parts.invoke(loadEvent('pv-8.6.1')));
+    const error = await failureOf(parts.receive(loadSqsEvent('pv-8.6.1')));
 
     // Assess
     expect(error.message).toContain(`slack:${FIRST}`);
@@ -214,7 +319,7 @@ describe('the Lambda handler', () => {
     slack.script(answers.slackError('invalid_auth'), { channel: SECOND });
 
     // Act
-    const error = await failureOf(parts.invoke(loadEvent('pv-8.6.1')));
+    const error = await failureOf(parts.receive(loadSqsEvent('pv-8.6.1')));
 
     // Assess
     expect(error.message).toContain('invalid_auth');
@@ -228,14 +333,15 @@ describe('the Lambda handler', () => {
     expect(errorChainText(error)).not.toContain(HARNESS_TOKEN);
   });
 
-  it('reads the token secret again after Slack refused the token, so the retry after a rotation delivers', async () => {
+  it('reads the token secret again after Slack refused the token, so the next receive after a rotation delivers', async () => {
     // Prepare: the secret holds a revoked token; a person stores the new one after the first attempt failed.
     const { slack, secrets, ...parts } = await harness({ secretValue: 'xoxb-1111-2222-REVOKEDTOKEN', email: false });
-    await expect(parts.invoke(loadEvent('pv-8.6.1'), { requestId: 'rotation' })).rejects.toThrow('invalid_auth');
+    const event = loadSqsEvent('pv-8.6.1');
+    await expect(parts.receive(event)).rejects.toThrow('invalid_auth');
     secrets.put(HARNESS_TOKEN_SECRET_NAME, HARNESS_TOKEN);
 
-    // Act: Lambda's retry, a minute later, lands in the same warm container.
-    await parts.invoke(loadEvent('pv-8.6.1'), { requestId: 'rotation' });
+    // Act: the message shows up again six minutes later, in the same warm container.
+    await parts.receive(receivedAgain(event));
 
     // Assess
     for (const channel of [FIRST, SECOND]) expect(topLevel(slack.messages(channel))).toHaveLength(1);
@@ -249,7 +355,7 @@ describe('the Lambda handler', () => {
     slack.script(answers.slackError('invalid_blocks'), { threadReply: true });
 
     // Act
-    await parts.invoke(event);
+    await parts.receive(sqsEvent(event));
 
     // Assess
     expect(topLevel(slack.messages(FIRST))).toHaveLength(1);
@@ -264,31 +370,36 @@ describe('the Lambda handler', () => {
     const parts = await harness();
 
     // Act
-    await parts.invoke(loadEvent('pv-8.6.1'));
+    await parts.receive(loadSqsEvent('pv-8.6.1'));
 
     // Assess: two channels and the email.
     expect(parts.logs.metric('Delivered')).toBe(3);
   });
 
-  it('refuses to load without DELIVERY_TABLE_NAME, naming the variable', async () => {
+  it.each([
+    ['DELIVERY_TABLE_NAME', 'DELIVERY_TABLE_NAME environment variable is not set'],
+    ['DRIVER_TOPIC_ARN', 'DRIVER_TOPIC_ARN environment variable is not set'],
+  ])('refuses to load without %s, naming the variable', async (name, message) => {
     // Prepare
-    const parts = await harness({ env: { DELIVERY_TABLE_NAME: undefined } });
+    const parts = await harness({ env: { [name]: undefined } });
 
     // Act
     const load = () => parts.loadHandler();
 
     // Assess
-    expect(load).toThrow('DELIVERY_TABLE_NAME environment variable is not set');
+    expect(load).toThrow(message);
   });
 });
 
-/** Every message and cause an error carries, as a log line or a dead-letter record could show them. */
+/** Every message and cause an error carries (and each record's error of a failed batch), as a log line could show them. */
 function errorChainText(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current instanceof Error && depth < 10; depth += 1) {
     parts.push(current.message, current.stack ?? '', JSON.stringify(current));
     const { cause } = current;
+    const recordErrors: unknown = (current as { recordErrors?: unknown }).recordErrors;
+    if (Array.isArray(recordErrors)) parts.push(...recordErrors.map((inner: unknown) => errorChainText(inner)));
     current = Array.isArray(cause) ? cause[0] : cause;
     if (Array.isArray(cause)) parts.push(...cause.map((inner: unknown) => errorChainText(inner)));
   }

@@ -6,7 +6,7 @@ import * as fc from 'fast-check';
 import { fetchHistoryPage, HISTORY_PAGE_URLS, type HistoryPageUrls } from '../lambda/adapters/history-page-fetch.js';
 import { DRIVER_FAMILIES, type DriverFamily } from '../lambda/core/driver-family.js';
 import { RelayError } from '../lambda/core/errors.js';
-import { loadEvent } from './support/events.js';
+import { loadSqsEvent, receivedAgain } from './support/events.js';
 import { fixturePage, type PageServer, startPageServer } from './support/page-server.js';
 import {
   HARNESS_TOKEN,
@@ -55,8 +55,11 @@ describe('scope: the Slack bot token', () => {
     relay = await startRelayHarness(options);
     arrange(relay);
     const errors: unknown[] = [];
-    for (const requestId of ['attempt-1', 'attempt-1', 'attempt-2']) {
-      await relay.invoke(loadEvent('pv-8.6.1'), { requestId }).catch((error: unknown) => errors.push(error));
+    // One queue message received three times, as SQS delivers it again while it keeps failing.
+    let message = loadSqsEvent('pv-8.6.1');
+    for (let receive = 1; receive <= 3; receive += 1) {
+      await relay.receive(message).catch((error: unknown) => errors.push(error));
+      message = receivedAgain(message);
     }
     const visible = [
       relay.logs.text(),
@@ -171,7 +174,7 @@ describe('scope: the Slack bot token', () => {
     async (_name, secretValue, problem) => {
       relay = await startRelayHarness({ secretValue, email: false });
 
-      const failure = await relay.invoke(loadEvent('pv-8.6.1')).then(
+      const failure = await relay.receive(loadSqsEvent('pv-8.6.1')).then(
         () => undefined,
         (error: unknown) => error,
       );
@@ -188,7 +191,7 @@ describe('scope: the Slack bot token', () => {
   test('the token travels only in the Authorization header of requests to Slack', async () => {
     relay = await startRelayHarness();
 
-    await relay.invoke(loadEvent('pv-8.6.1'));
+    await relay.receive(loadSqsEvent('pv-8.6.1'));
 
     const posts = relay.slack.requests;
     expect(posts.length).toBeGreaterThan(0);
@@ -199,7 +202,7 @@ describe('scope: the Slack bot token', () => {
   test('only the configured secret is read from Secrets Manager', async () => {
     relay = await startRelayHarness();
 
-    await relay.invoke(loadEvent('pv-8.6.1'));
+    await relay.receive(loadSqsEvent('pv-8.6.1'));
 
     const read = relay.secrets.requests.map((request) => request.secretId);
     expect(read.length).toBeGreaterThan(0);
@@ -404,7 +407,7 @@ describe('scope: the history-page fetcher', () => {
       return new Response('unavailable', { status: 503 });
     });
     try {
-      await relay.invoke(loadEvent('multi-driver'));
+      await relay.receive(loadSqsEvent('multi-driver'));
     } finally {
       spy.mockRestore();
       await relay.close();

@@ -94,7 +94,7 @@ describe('with Slack channels only and no alarmEmail', () => {
 
   test('still creates the alarm topic, without subscribers, and outputs it to subscribe to', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { DisplayName: 'EC2 driver relay alarms' });
-    template.resourceCountIs('AWS::SNS::Subscription', 1); // the function's subscription to the driver topic
+    template.resourceCountIs('AWS::SNS::Subscription', 1); // the work queue's subscription to the driver topic
     template.hasOutput('AlarmTopicArn', { Description: Match.stringLikeRegexp('no subscriber') });
   });
 
@@ -118,14 +118,20 @@ describe('with a topic of the user’s own (topicArn, logRetentionDays)', () => 
   const topicArn = 'arn:aws:sns:eu-west-1:123456789012:driver-relay-smoke-test';
   const template = relayTemplate({ emailAddresses: 'ops@example.com', topicArn, logRetentionDays: '30' });
 
-  test('subscribes to that topic in its region, with the same dead-letter queue', () => {
+  test('subscribes the work queue to that topic in its region, lets only that topic send, and tells the function', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', {
-      Protocol: 'lambda',
+      Protocol: 'sqs',
       TopicArn: topicArn,
       Region: 'eu-west-1',
-      RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
     });
-    template.hasResourceProperties('AWS::Lambda::Permission', { SourceArn: topicArn });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Allow', Condition: { ArnEquals: { 'aws:SourceArn': topicArn } } }),
+        ]),
+      },
+    });
+    expect(environmentOf(template).DRIVER_TOPIC_ARN).toBe(topicArn);
   });
 
   test('keeps logs for the configured number of days', () => {

@@ -21,12 +21,8 @@ const logicalId = (type: string, props: Record<string, unknown> = {}): string =>
   return ids[0] as string;
 };
 const functionId = logicalId('AWS::Lambda::Function');
-const subscriptionDlqId = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) =>
-  id.startsWith('SubscriptionDeadLetters'),
-) as string;
-const failureQueueId = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) =>
-  id.startsWith('FailedInvocations'),
-) as string;
+const workQueueId = logicalId('AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
+const deadLetterQueueId = logicalId('AWS::SQS::Queue', { RedrivePolicy: Match.absent() });
 const emailTopicId = logicalId('AWS::SNS::Topic', { DisplayName: 'EC2 Windows driver releases' });
 const alarmTopicId = logicalId('AWS::SNS::Topic', { DisplayName: 'EC2 driver relay alarms' });
 const secretId = logicalId('AWS::SecretsManager::Secret');
@@ -34,79 +30,91 @@ const tableId = logicalId('AWS::DynamoDB::Table');
 const keyId = logicalId('AWS::KMS::Key');
 const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 
-describe('the subscription to the driver topic', () => {
-  test('subscribes the function to ec2-windows-drivers in us-east-1, with the subscription dead-letter queue', () => {
-    template.resourceCountIs('AWS::SNS::Subscription', 2 + 1 + 1); // two emails, one alarm email, the function
+const queuePolicyOf = (queueId: string) => {
+  const [policy] = Object.values(
+    template.findResources('AWS::SQS::QueuePolicy', { Properties: { Queues: [{ Ref: queueId }] } }),
+  );
+  return policy?.Properties.PolicyDocument.Statement as { Effect: string }[];
+};
+
+describe('the path a notification takes: driver topic -> work queue -> function', () => {
+  test('subscribes the work queue to ec2-windows-drivers in us-east-1, keeping the SNS message as the body', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 2 + 1 + 1); // two emails, one alarm email, the work queue
     template.hasResourceProperties('AWS::SNS::Subscription', {
-      Protocol: 'lambda',
+      Protocol: 'sqs',
       Region: 'us-east-1',
       TopicArn: DEFAULT_TOPIC_ARN,
-      Endpoint: arnOf(functionId),
-      RedrivePolicy: { deadLetterTargetArn: arnOf(subscriptionDlqId) },
+      Endpoint: arnOf(workQueueId),
+      // Raw delivery would drop the MessageId, Subject and TopicArn the function needs.
+      RawMessageDelivery: false,
+      // One dead-letter queue, the work queue's own: no second one on the subscription.
+      RedrivePolicy: Match.absent(),
     });
   });
 
-  test('lets SNS invoke the function only for that topic', () => {
-    template.resourceCountIs('AWS::Lambda::Permission', 1);
-    template.hasResourceProperties('AWS::Lambda::Permission', {
-      Action: 'lambda:InvokeFunction',
-      FunctionName: arnOf(functionId),
-      Principal: 'sns.amazonaws.com',
-      SourceArn: DEFAULT_TOPIC_ARN,
-    });
-  });
-
-  test('lets SNS write to the subscription dead-letter queue only on behalf of that topic', () => {
-    const [policy] = Object.values(
-      template.findResources('AWS::SQS::QueuePolicy', {
-        Properties: { Queues: [{ Ref: subscriptionDlqId }] },
-      }),
-    );
-    const allows = policy?.Properties.PolicyDocument.Statement.filter((s: { Effect: string }) => s.Effect === 'Allow');
-    expect(allows).toEqual([
+  test('lets SNS write to the work queue only on behalf of that topic', () => {
+    expect(queuePolicyOf(workQueueId).filter((s) => s.Effect === 'Allow')).toEqual([
       {
         Effect: 'Allow',
         Principal: { Service: 'sns.amazonaws.com' },
         Action: 'sqs:SendMessage',
-        Resource: arnOf(subscriptionDlqId),
+        Resource: arnOf(workQueueId),
         Condition: { ArnEquals: { 'aws:SourceArn': DEFAULT_TOPIC_ARN } },
       },
     ]);
   });
-});
 
-describe('asynchronous invocation', () => {
-  test('retries a bounded number of times for a bounded time, then sends the event to the failure queue', () => {
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+  test('the function reads the work queue and reports each failed record on its own', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: arnOf(workQueueId),
       FunctionName: { Ref: functionId },
-      MaximumRetryAttempts: 2,
-      MaximumEventAgeInSeconds: 6 * 3600,
-      DestinationConfig: { OnFailure: { Destination: arnOf(failureQueueId) } },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
+  });
+
+  test('nothing invokes the function directly: no SNS permission and no asynchronous-invocation configuration', () => {
+    template.resourceCountIs('AWS::Lambda::Permission', 0);
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 0);
   });
 });
 
-describe('the dead-letter queues', () => {
-  test.each([
-    ['subscription dead-letter queue', () => subscriptionDlqId],
-    ['failure queue', () => failureQueueId],
-  ])('the %s is encrypted, keeps messages 14 days and refuses non-TLS access', (_name, id) => {
-    expect(template.toJSON().Resources[id()].Properties).toEqual({
+describe('the work queue and its one dead-letter queue', () => {
+  test('there are exactly two queues: the work queue and its dead-letter queue', () => {
+    template.resourceCountIs('AWS::SQS::Queue', 2);
+  });
+
+  test('the work queue hides a received message for six times the function timeout, and moves it to the dead-letter queue after 5 receives', () => {
+    expect(template.toJSON().Resources[workQueueId].Properties).toEqual({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 6 * 60,
+      MessageRetentionPeriod: 4 * 24 * 3600,
+      RedrivePolicy: { deadLetterTargetArn: arnOf(deadLetterQueueId), maxReceiveCount: 5 },
+    });
+  });
+
+  test('the dead-letter queue keeps messages 14 days, longer than the work queue (SQS keeps their first enqueue time)', () => {
+    expect(template.toJSON().Resources[deadLetterQueueId].Properties).toEqual({
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 14 * 24 * 3600,
     });
-    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      Queues: [{ Ref: id() }],
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Deny',
-            Action: 'sqs:*',
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          }),
-        ]),
-      },
-    });
+  });
+
+  test.each([
+    ['work queue', () => workQueueId],
+    ['dead-letter queue', () => deadLetterQueueId],
+  ])('the %s refuses non-TLS access', (_name, id) => {
+    expect(queuePolicyOf(id())).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 'sqs:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+  });
+
+  test('nothing but SQS’s redrive writes to the dead-letter queue', () => {
+    expect(queuePolicyOf(deadLetterQueueId).filter((s) => s.Effect === 'Allow')).toEqual([]);
   });
 });
 
@@ -127,6 +135,7 @@ describe('the function', () => {
       SLACK_CHANNELS: 'C0123456789,G0ABCDEF12',
       SLACK_TOKEN_SECRET_ID: { Ref: secretId },
       EMAIL_TOPIC_ARN: { Ref: emailTopicId },
+      DRIVER_TOPIC_ARN: DEFAULT_TOPIC_ARN,
       DELIVERY_TABLE_NAME: { Ref: tableId },
       LIVE_CHANGELOG: 'true',
       POWERTOOLS_SERVICE_NAME: 'ec2-driver-relay',
@@ -154,7 +163,7 @@ describe('least privilege', () => {
     template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
   });
 
-  test('every permission names its resource: log group, table, email topic and key, secret, failure queue', () => {
+  test('every permission names its resource: log group, table, email topic and key, secret, work queue', () => {
     expect(statements()).toEqual([
       {
         Effect: 'Allow',
@@ -175,8 +184,14 @@ describe('least privilege', () => {
       },
       {
         Effect: 'Allow',
-        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
-        Resource: arnOf(failureQueueId),
+        Action: [
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+          'sqs:ReceiveMessage',
+        ],
+        Resource: arnOf(workQueueId),
       },
     ]);
   });
@@ -227,7 +242,9 @@ describe('email', () => {
       template.hasResourceProperties('AWS::SNS::TopicPolicy', {
         Topics: [{ Ref: topicId }],
         PolicyDocument: {
-          Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })],
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
         },
       });
     }
@@ -247,7 +264,7 @@ describe('email', () => {
     });
   });
 
-  test('CloudWatch may use the topic key only for alarms of this account in this region', () => {
+  test('CloudWatch may use the topic key only for this stack’s alarms (of this account, in this region)', () => {
     const [key] = Object.values(template.findResources('AWS::KMS::Key'));
     const forCloudWatch = key?.Properties.KeyPolicy.Statement.filter(
       (s: { Principal: { Service?: string } }) => s.Principal.Service === 'cloudwatch.amazonaws.com',
@@ -255,7 +272,7 @@ describe('email', () => {
     expect(forCloudWatch.map((s: { Condition: unknown }) => s.Condition)).toEqual([
       {
         StringEquals: { 'aws:SourceAccount': '123456789012' },
-        ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:*' },
+        ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:Relay-*' },
       },
     ]);
   });
@@ -264,17 +281,28 @@ describe('email', () => {
 describe('alarms', () => {
   const alarms = () => Object.values(template.findResources('AWS::CloudWatch::Alarm'));
 
-  test('one message in either dead-letter queue raises an alarm', () => {
-    for (const queueId of [subscriptionDlqId, failureQueueId]) {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        TreatMissingData: 'notBreaching',
-      });
-    }
+  test('one message in the dead-letter queue raises an alarm', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'Relay-DeadLetters',
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLetterQueueId, 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  test('a notification waiting in the work queue longer than all its receives take (5 x 6 min, twice over) raises an alarm', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'Relay-NotificationsNotRead',
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [workQueueId, 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 3600,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
   });
 
   test('one function error raises an alarm', () => {
@@ -285,24 +313,6 @@ describe('alarms', () => {
       Statistic: 'Sum',
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-    });
-  });
-
-  test.each([
-    ['Lambda could not put a failed notification in the failure queue', 'DestinationDeliveryFailures'],
-    ['Lambda dropped a notification (too old, retries used up, or throttled)', 'AsyncEventsDropped'],
-  ])('%s: raises an alarm at the first occurrence', (_name, metricName) => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/Lambda',
-      MetricName: metricName,
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId } }],
-      Statistic: 'Sum',
-      Period: 300,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
-      AlarmActions: [{ Ref: alarmTopicId }],
     });
   });
 
@@ -319,9 +329,19 @@ describe('alarms', () => {
     });
   });
 
-  test('every alarm notifies the alarm topic, and alarmEmail is subscribed to it', () => {
-    expect(alarms()).toHaveLength(6);
-    for (const alarm of alarms()) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: alarmTopicId }]);
+  test('no alarm is left that cannot fire (AsyncEventsDropped, DestinationDeliveryFailures: no async invocation)', () => {
+    const metrics = alarms().map((alarm) => alarm.Properties.MetricName);
+    expect(metrics).not.toContain('AsyncEventsDropped');
+    expect(metrics).not.toContain('DestinationDeliveryFailures');
+  });
+
+  test('every alarm is named for the stack and notifies the alarm topic, and alarmEmail is subscribed to it', () => {
+    expect(alarms()).toHaveLength(4);
+    for (const alarm of alarms()) {
+      expect(alarm.Properties.AlarmName).toMatch(/^Relay-/);
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: alarmTopicId }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: alarmTopicId }]);
+    }
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'oncall@example.com',
@@ -330,12 +350,37 @@ describe('alarms', () => {
   });
 });
 
+describe('the alarm topic', () => {
+  test('lets CloudWatch publish, for this stack’s alarms only (a topic policy replaces the default one)', () => {
+    const [policy] = Object.values(
+      template.findResources('AWS::SNS::TopicPolicy', { Properties: { Topics: [{ Ref: alarmTopicId }] } }),
+    );
+    const allows = policy?.Properties.PolicyDocument.Statement.filter((s: { Effect: string }) => s.Effect === 'Allow');
+    expect(allows).toEqual([
+      {
+        Sid: 'AllowCloudWatchAlarmsToPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: alarmTopicId },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': '123456789012' },
+          ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:Relay-*' },
+        },
+      },
+    ]);
+  });
+});
+
 describe('outputs', () => {
-  test('name what the walk-through and driver-relay replay need', () => {
+  test('name what the walk-through and a move back from the dead-letter queue need', () => {
     const outputs = template.toJSON().Outputs;
     expect(outputs.FunctionName.Value).toEqual({ Ref: functionId });
-    expect(outputs.SubscriptionDeadLetterQueueUrl.Value).toEqual({ Ref: subscriptionDlqId });
-    expect(outputs.FailedInvocationQueueUrl.Value).toEqual({ Ref: failureQueueId });
+    expect(outputs.DeadLetterQueueArn.Value).toEqual(arnOf(deadLetterQueueId));
+    expect(outputs.DeadLetterQueueUrl.Value).toEqual({ Ref: deadLetterQueueId });
+    expect(outputs.WorkQueueUrl.Value).toEqual({ Ref: workQueueId });
+    expect(outputs).not.toHaveProperty('SubscriptionDeadLetterQueueUrl');
+    expect(outputs).not.toHaveProperty('FailedInvocationQueueUrl');
     expect(outputs.SlackTokenSecretArn.Value).toEqual({ Ref: secretId });
     expect(outputs.SlackTokenSecretName).toBeDefined();
     expect(outputs.EmailTopicArn.Value).toEqual({ Ref: emailTopicId });

@@ -66,8 +66,8 @@ export function createDeliveryStore({
 
   /**
    * One conditional write decides the race: it succeeds when there is no record, when the record is an
-   * in-progress claim whose lease ran out (its invocation died), or when it is our own claim (Lambda retries an
-   * async invocation with the same request id, so the owner is the same).
+   * in-progress claim whose lease ran out (its invocation died), or when it is our own claim (the same owner
+   * claiming again).
    */
   const tryClaim = async (key: string, owner: string, leaseMs: number): Promise<boolean> => {
     const at = now();

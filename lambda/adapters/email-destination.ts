@@ -29,7 +29,8 @@ export async function publishEmail(
     return { messageId: published.MessageId };
   } catch (error) {
     const name = error instanceof Error ? error.name : 'UnknownError';
-    const advice = ADVICE[name] ?? 'Lambda retries the event; after the last retry it goes to the dead-letter queue.';
+    const advice =
+      ADVICE[name] ?? 'SQS delivers the notification again; after its last receive it goes to the dead-letter queue.';
     throw new RelayError('email-failed', `Could not publish the alert email to ${topicArn}: ${name}. ${advice}`, {
       cause: error,
     });

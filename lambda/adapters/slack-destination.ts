@@ -282,7 +282,7 @@ function tokenAdvice(what: string): string {
 
 /**
  * Maps a WebClient failure to 'slack-permanent' (retrying cannot help: a person must act) or 'slack-transient'
- * (the client's own retries ran out; a later Lambda retry may succeed). Messages name the channel and Slack's error.
+ * (the client's own retries ran out; a later receive of the message may succeed). Messages name the channel and Slack's error.
  * The error and its whole cause chain pass through the one redaction step (slack-token-form.ts) on the way out:
  * a network error's message can quote the request, Authorization header included.
  */

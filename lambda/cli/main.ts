@@ -10,7 +10,7 @@ import type { Alert } from '../core/alert.js';
 import { renderEmail } from '../core/email-message.js';
 import { RelayError } from '../core/errors.js';
 import { renderSlackMessages } from '../core/slack-message.js';
-import { parseSnsEventJson } from '../core/sns-event.js';
+import { parseNotificationsJson } from '../core/sns-event.js';
 import { renderText } from '../core/terminal-text.js';
 import { DeliveryFailedError, type DeliveryOutcome, type DeliverySummary, type Destination } from '../delivery.js';
 import { createDestinations } from '../destinations.js';
@@ -32,9 +32,10 @@ export const USAGE = `Usage:
   driver-relay send --event FILE|- [--changelog-dir DIR] [--live]
   driver-relay demo
   driver-relay update-changelog
-  driver-relay replay --queue-url URL --function NAME [--max N] [--dry-run]
 
-  render   Build the alerts for an SNS Lambda event file (- reads standard input) and print them.
+  render   Build the alerts for an event file (- reads standard input) and print them. The file holds an SNS
+           Lambda event (Records[].Sns), an SQS event whose bodies are SNS messages (what the function gets
+           from its queue), or one SNS message (a message body from the queue or its dead-letter queue).
            No network: changelogs come from the bundled snapshot, or from DIR/<family>.html
            (aws-pv, ena, nvme, ec2winutil) when --changelog-dir is given.
   send     Deliver the alerts like the Lambda function does, configured by environment variables:
@@ -44,9 +45,7 @@ export const USAGE = `Usage:
   demo     Run the relay on the bundled sample notification (AWS PV 8.6.1) and show the alert as the
            terminal, Slack and email would. With SLACK_BOT_TOKEN and SLACK_CHANNELS set it also posts it.
   update-changelog
-           Fetch the four AWS version-history pages and rewrite the bundled snapshot.
-  replay   Re-invoke the function with the events waiting in one of the stack's dead-letter queues,
-           deleting each message only once its invocation succeeded.`;
+           Fetch the four AWS version-history pages and rewrite the bundled snapshot.`;
 
 /** Runs one CLI command; resolves to the process exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
@@ -61,8 +60,6 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         return await demo(io);
       case 'update-changelog':
         return await updateChangelogCommand(io);
-      case 'replay':
-        return await replay(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -97,7 +94,7 @@ async function render(args: readonly string[], io: CliIo): Promise<number> {
   const source = values['changelog-dir']
     ? createFileChangelogSource(values['changelog-dir'])
     : createChangelogSource({ live: false });
-  const alerts = await alertsForNotifications(parseSnsEventJson(text), { changelogs: source });
+  const alerts = await alertsForNotifications(parseNotificationsJson(text), { changelogs: source });
   io.stdout(formatAlerts(alerts, format));
   return 0;
 }
@@ -131,7 +128,7 @@ function slackPayload(alert: Alert) {
 
 async function demo(io: CliIo): Promise<number> {
   const sample = await readFile(join(__dirname, 'sample-notification.json'), 'utf8');
-  const alerts = await alertsForNotifications(parseSnsEventJson(sample), {
+  const alerts = await alertsForNotifications(parseNotificationsJson(sample), {
     changelogs: createChangelogSource({ live: false }),
   });
   for (const alert of alerts) {
@@ -168,7 +165,7 @@ async function send(args: readonly string[], io: CliIo): Promise<number> {
         live: values.live === true,
         onFallback: (family, reason) => io.stderr(`note: ${family}: using the bundled snapshot (${reason})\n`),
       });
-  return await deliver(await alertsForNotifications(parseSnsEventJson(text), { changelogs: source }), io);
+  return await deliver(await alertsForNotifications(parseNotificationsJson(text), { changelogs: source }), io);
 }
 
 /** Delivers like the Lambda function, with destinations from the environment and a ledger for this run only. */
@@ -248,37 +245,6 @@ async function updateChangelogCommand(io: CliIo): Promise<number> {
   const { updateChangelog, formatUpdateReport } = await import('./update-changelog.js');
   io.stdout(`${formatUpdateReport(await updateChangelog({}))}\n`);
   return 0;
-}
-
-async function replay(args: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      'queue-url': { type: 'string' },
-      function: { type: 'string' },
-      max: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-    },
-    strict: true,
-  });
-  const queueUrl = values['queue-url'];
-  const functionName = values.function;
-  if (!queueUrl || !functionName) {
-    throw new RelayError('invalid-config', '--queue-url URL and --function NAME are required (see the stack outputs)');
-  }
-  const max = values.max === undefined ? undefined : Number(values.max);
-  if (max !== undefined && !(Number.isInteger(max) && max > 0)) {
-    throw new RelayError('invalid-config', '--max must be a positive whole number');
-  }
-  const { replayDeadLetters, formatReplayReport } = await import('./replay.js');
-  const report = await replayDeadLetters({
-    queueUrl,
-    functionName,
-    dryRun: values['dry-run'] === true,
-    ...(max === undefined ? {} : { max }),
-  });
-  io.stdout(formatReplayReport(report));
-  return report.outcomes.some((o) => o.status === 'failed' || o.status === 'unrecognised') ? 1 : 0;
 }
 
 /** Every error the CLI prints goes through here (or redactSlackTokens itself): redacted, then on one line. */

@@ -1,7 +1,7 @@
 /**
  * Failure kinds the relay names. Whether a failure is retried is decided where it is caught:
- * the handler rethrows delivery failures (so Lambda retries and the dead-letter queue ends it) and only
- * logs enrichment problems (a changelog that cannot be read falls back; it never blocks delivery).
+ * the handler fails the record on delivery failures (so SQS delivers it again and the dead-letter queue ends it)
+ * and only logs enrichment problems (a changelog that cannot be read falls back; it never blocks delivery).
  */
 export type RelayErrorCode =
   | 'invalid-event'

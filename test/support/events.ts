@@ -1,15 +1,17 @@
 /**
- * SNS Lambda events for tests: the fixture files under test/fixtures/events/, and events built from text.
+ * Events for tests: the SNS Lambda event fixtures under test/fixtures/events/ and events built from text, and the
+ * SQS events the function really receives, made from them as SNS and the work queue would make them.
  * Every call returns a fresh copy, so a test may edit its event without leaking into the next test.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SNSEvent } from 'aws-lambda';
+import type { SNSEvent, SNSMessage, SQSEvent, SQSRecord } from 'aws-lambda';
 
 const EVENTS_DIR = join(__dirname, '..', 'fixtures', 'events');
 
 export const DRIVERS_TOPIC_ARN = 'arn:aws:sns:us-east-1:801119661308:ec2-windows-drivers';
+export const WORK_QUEUE_ARN = 'arn:aws:sqs:us-east-1:123456789012:Ec2DriverRelay-WorkQueue94013F35-a1B2c3D4e5F6';
 const SUBSCRIPTION_ARN = `${DRIVERS_TOPIC_ARN}:6f1d7c2e-3b8a-4f59-9c41-0e2d5a7b8c93`;
 
 const parsed = new Map<string, unknown>();
@@ -66,5 +68,80 @@ export function snsEvent({ subject, message, messageId = randomUUID() }: EventTe
         },
       },
     ],
+  };
+}
+
+/**
+ * The SNS message as SNS writes it to a subscribed SQS queue without raw delivery: the body of the queue message.
+ * Its field names differ slightly from a Lambda SNS event's (SigningCertURL, not SigningCertUrl), and SNS leaves
+ * Subject and MessageAttributes out rather than sending null or {}.
+ */
+export function snsMessageBody(sns: SNSMessage): string {
+  const attributes =
+    Object.keys(sns.MessageAttributes ?? {}).length > 0 ? { MessageAttributes: sns.MessageAttributes } : {};
+  return JSON.stringify({
+    Type: sns.Type,
+    MessageId: sns.MessageId,
+    TopicArn: sns.TopicArn,
+    ...(sns.Subject === null || sns.Subject === undefined ? {} : { Subject: sns.Subject }),
+    Message: sns.Message,
+    Timestamp: sns.Timestamp,
+    SignatureVersion: sns.SignatureVersion,
+    Signature: sns.Signature,
+    SigningCertURL: sns.SigningCertUrl,
+    UnsubscribeURL: sns.UnsubscribeUrl,
+    ...attributes,
+  });
+}
+
+export interface SqsRecordOptions {
+  /** SQS's id for the queue message; it stays the same each time the message is received. @default a random UUID */
+  readonly messageId?: string;
+  /** @default 1 (the first receive) */
+  readonly receiveCount?: number;
+}
+
+/** One message from the work queue, as the event source mapping hands it to the function. */
+export function sqsRecord(
+  body: string,
+  { messageId = randomUUID(), receiveCount = 1 }: SqsRecordOptions = {},
+): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: `AQEB${messageId.replace(/-/g, '')}${receiveCount}`,
+    body,
+    attributes: {
+      ApproximateReceiveCount: String(receiveCount),
+      SentTimestamp: '1784655729311',
+      SenderId: 'AIDAIT2UOQQY3AUEKVGXU',
+      ApproximateFirstReceiveTimestamp: '1784655729412',
+    },
+    messageAttributes: {},
+    md5OfBody: 'e4e68fb7bd0e697a0ae8f1bb342846b3',
+    eventSource: 'aws:sqs',
+    eventSourceARN: WORK_QUEUE_ARN,
+    awsRegion: 'us-east-1',
+  };
+}
+
+/** The SQS event the function gets for an SNS test event: one queue message per notification, in order. */
+export function sqsEvent(event: SNSEvent): SQSEvent {
+  return { Records: event.Records.map((record) => sqsRecord(snsMessageBody(record.Sns))) };
+}
+
+/** A fixture as the function receives it from the work queue (sqsEvent(loadEvent(name))). */
+export function loadSqsEvent(name: string): SQSEvent {
+  return sqsEvent(loadEvent(name));
+}
+
+/** The same queue messages received once more: SQS keeps each message id and counts the receive. */
+export function receivedAgain(event: SQSEvent): SQSEvent {
+  return {
+    Records: event.Records.map((record) =>
+      sqsRecord(record.body, {
+        messageId: record.messageId,
+        receiveCount: Number(record.attributes.ApproximateReceiveCount) + 1,
+      }),
+    ),
   };
 }

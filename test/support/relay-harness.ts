@@ -4,7 +4,7 @@
  * stubbed (aws-sdk-client-mock), as there is no local SNS.
  *
  *   const relay = await startRelayHarness();
- *   await relay.invoke(loadEvent('pv-8.6.1'));
+ *   await relay.receive(loadSqsEvent('pv-8.6.1'));   // rejects with RecordsFailed if any record failed
  *   expect(relay.slack.messages('C0ALERTS01')).toHaveLength(1);
  *   expect(relay.emails()).toHaveLength(1);
  *   await relay.close();
@@ -26,8 +26,9 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import type { PublishCommandInput } from '@aws-sdk/client-sns';
-import type { Context } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { type Dynalite, startDynalite } from './dynalite.js';
+import { DRIVERS_TOPIC_ARN } from './events.js';
 import { type SecretsStandIn, startSecretsStandIn } from './secrets-stand-in.js';
 import { type SlackStandIn, startSlackStandIn } from './slack-stand-in.js';
 
@@ -62,7 +63,7 @@ export interface RelayHarnessOptions {
 }
 
 export interface InvokeOptions {
-  /** Lambda keeps the request id when it retries an asynchronous invocation. @default a fresh UUID */
+  /** @default a fresh UUID (every invocation from an SQS event source gets its own) */
   readonly requestId?: string;
   /** Time left before the function's timeout. @default HARNESS_TIMEOUT_MS */
   readonly remainingMs?: number;
@@ -111,8 +112,15 @@ export interface RelayHarness {
   failEmail(errorName: string, options?: { times?: number }): void;
   /** The handler of this harness's container, loaded on first use; throws what loading the module throws. */
   loadHandler(): RelayHandler;
-  /** Invokes the handler as Lambda does, with a realistic context. */
-  invoke(event: unknown, options?: InvokeOptions): Promise<void>;
+  /** Invokes the handler with `event` as Lambda does, with a realistic context: what it returns, or what it throws. */
+  invoke(event: unknown, options?: InvokeOptions): Promise<SQSBatchResponse>;
+  /**
+   * One receive of these queue messages, as the SQS event source mapping makes it: resolves when every record
+   * succeeded (SQS deletes them); rejects with RecordsFailed, naming the reason the function logged for each, when
+   * it reported records failed or threw FullBatchFailureError (SQS will deliver those again). Anything else the
+   * handler throws (it failed to load) is rethrown as it is.
+   */
+  receive(event: SQSEvent, options?: InvokeOptions): Promise<void>;
   /** Puts process.env back as it was before the harness started (close() does it too). */
   restoreEnv(): void;
   close(): Promise<void>;
@@ -137,6 +145,7 @@ export async function startRelayHarness(options: RelayHarnessOptions = {}): Prom
     {
       ...(channels.length > 0 ? { SLACK_CHANNELS: channels.join(','), SLACK_TOKEN_SECRET_ID: tokenSecretId } : {}),
       ...(emailTopicArn !== null ? { EMAIL_TOPIC_ARN: emailTopicArn } : {}),
+      DRIVER_TOPIC_ARN: DRIVERS_TOPIC_ARN,
       SLACK_API_URL: slack.apiUrl,
       DELIVERY_TABLE_NAME: dynamo.tableName,
       LIVE_CHANGELOG: 'false',
@@ -208,6 +217,11 @@ export async function startRelayHarness(options: RelayHarnessOptions = {}): Prom
     return handler;
   };
 
+  const invoke = (
+    event: unknown,
+    { requestId = randomUUID(), remainingMs = HARNESS_TIMEOUT_MS }: InvokeOptions = {},
+  ): Promise<SQSBatchResponse> => loadHandler()(event as SQSEvent, lambdaContext(requestId, remainingMs));
+
   let closed = false;
   return {
     slack,
@@ -223,8 +237,20 @@ export async function startRelayHarness(options: RelayHarnessOptions = {}): Prom
       emailFailures = { name: errorName, left: times };
     },
     loadHandler,
-    async invoke(event, { requestId = randomUUID(), remainingMs = HARNESS_TIMEOUT_MS } = {}) {
-      await loadHandler()(event, lambdaContext(requestId, remainingMs));
+    invoke,
+    async receive(event, { requestId = randomUUID(), remainingMs = HARNESS_TIMEOUT_MS } = {}) {
+      let failed: readonly string[];
+      let thrown: unknown;
+      try {
+        const response = await invoke(event, { requestId, remainingMs });
+        failed = response.batchItemFailures.map((failure) => failure.itemIdentifier);
+      } catch (error) {
+        // Duck-typed: the handler's Powertools classes come from the harness's own module registry.
+        if ((error as Error | undefined)?.name !== 'FullBatchFailureError') throw error;
+        failed = event.Records.map((record) => record.messageId);
+        thrown = error;
+      }
+      if (failed.length > 0) throw new RecordsFailed(failed, loggedFailures(capture.logs, requestId, failed), thrown);
     },
     restoreEnv,
     async close() {
@@ -236,6 +262,52 @@ export async function startRelayHarness(options: RelayHarnessOptions = {}): Prom
       await Promise.all([slack.close(), dynamo.close(), secrets.close()]);
     },
   };
+}
+
+/** What the function logged about one record it failed. */
+export interface LoggedFailure {
+  readonly sqsMessageId: string;
+  /** The RelayError code, e.g. 'delivery-failed' or 'invalid-event'. */
+  readonly code: string | undefined;
+  readonly message: string;
+}
+
+/**
+ * Records of one receive that the function reported failed, with the reason it logged for each: what a person reads
+ * in the logs, and what SQS acts on. `cause` is what the handler threw, when every record failed.
+ */
+export class RecordsFailed extends Error {
+  readonly failedMessageIds: readonly string[];
+  readonly failures: readonly LoggedFailure[];
+  /** The code of every failure, when they agree (one record failed, or all for the same reason). */
+  readonly code: string | undefined;
+
+  constructor(failedMessageIds: readonly string[], failures: readonly LoggedFailure[], cause: unknown) {
+    super(failures.map((failure) => failure.message).join('\n'), { cause });
+    this.name = 'RecordsFailed';
+    this.failedMessageIds = failedMessageIds;
+    this.failures = failures;
+    const codes = new Set(failures.map((failure) => failure.code));
+    this.code = codes.size === 1 ? [...codes][0] : undefined;
+  }
+}
+
+/**
+ * The failure the function logged for each failed record of one invocation. A failed record without one is a bug
+ * (a person could not tell why it is retried), so it throws.
+ */
+function loggedFailures(logs: CapturedLogs, requestId: string, failed: readonly string[]): LoggedFailure[] {
+  const entries = logs.entries.filter(
+    (entry) => entry.level === 'ERROR' && entry.function_request_id === requestId && 'sqsMessageId' in entry,
+  );
+  return failed.map((sqsMessageId) => {
+    const entry = entries.find((candidate) => candidate.sqsMessageId === sqsMessageId);
+    const error = entry?.error as { message?: unknown } | undefined;
+    if (entry === undefined || typeof error?.message !== 'string') {
+      throw new Error(`record ${sqsMessageId} was reported failed, but no error with its reason was logged for it`);
+    }
+    return { sqsMessageId, code: typeof entry.code === 'string' ? entry.code : undefined, message: error.message };
+  });
 }
 
 /**
