@@ -701,8 +701,16 @@ function versionAt(
   // Dates (2026.07.21, 21.07.2026), build numbers (10.0.17763) and addresses (10.0.0.1) are not driver versions.
   if (parts.some((part) => part.length > 4) || parts.some((part) => part.length === 4 && Number(part) >= 1900))
     return null;
-  // Four parts from 10 up are an address ("10.0.0.1") unless called a version ("version 10.0.0.0", "v10.0.0.0").
-  if (parts.length === 4 && Number(parts[0]) >= 10 && !versionWordBefore(tokens, index, mentions, true)) return null;
+  // A number opening a sentence that says what happened ("1.9 has been released") is a version, whatever its shape.
+  const opensCuedSentence = index === 0 && cued;
+  if (
+    parts.length === 4 &&
+    Number(parts[0]) >= 10 &&
+    !versionWordBefore(tokens, index, mentions, true) &&
+    !opensCuedSentence
+  )
+    // Four parts from 10 up are an address ("10.0.0.1") unless called a version ("version 10.0.0.0", "v10.0.0.0").
+    return null;
   const next = tokens[index + 1];
   const after = tokens[index + 2];
   // "99.9%", "10.30:15" (a time), "1.2/3" (a fraction) are not versions; "AWS PV 8.6.1: fixes ..." is.
@@ -729,9 +737,7 @@ function versionAt(
     if (!(owner.lower === 'windows' && j < index - 1)) return null;
   }
   // Two-part numbers ("by 2.5") are too common in prose to take without a name or "version" before them.
-  // A two-part number opening a sentence that says what happened ("1.9 has been released") is one too.
-  if (parts.length === 2 && !prefixed && !versionWordBefore(tokens, index, mentions) && !(index === 0 && cued))
-    return null;
+  if (parts.length === 2 && !prefixed && !versionWordBefore(tokens, index, mentions) && !opensCuedSentence) return null;
   return version;
 }
 
