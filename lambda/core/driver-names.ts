@@ -1,6 +1,7 @@
 /**
- * The words of a sentence, and the driver families named in them: by name or alias ("AWS PV", "Elastic Network
- * Adapter", "AWSNVMe"), by download URL, or another product's PV drivers ("Citrix PV") whose numbers are not ours.
+ * The words of a sentence, the driver families named in them (by name or alias: "AWS PV", "Elastic Network Adapter",
+ * "AWSNVMe"; by download URL; or another product's PV drivers, "Citrix PV", whose numbers are not ours), and the
+ * numbers among them that are driver versions rather than dates, addresses, sizes or another product's versions.
  */
 import type { DriverFamily } from './driver-family.js';
 import { normalizeVersion } from './version.js';
@@ -152,3 +153,94 @@ export function urlVersion(url: string): { version: string; family: DriverFamily
   }
   return null;
 }
+
+/** Words skipped when looking for another product's name before a number. */
+const PLAIN_WORDS = new Set(
+  'a an and are at available aws amazon by current download for from here in is its latest new now of on or our released the to today update updated upgrade was with version versions ver v release rel driver drivers package packages installer this that'.split(
+    ' ',
+  ),
+);
+
+const VERSION_WORD = /^(?:version|versions|v|ver|release|rel|driver|drivers|package)$/;
+const STRICT_VERSION_WORD = /^(?:version|versions|v|ver|release|rel)$/;
+
+/** Whether "version", "v", a driver's name or the like stands among the three tokens before the number. */
+export function versionWordBefore(
+  tokens: readonly Token[],
+  index: number,
+  mentions: ReadonlyMap<number, Mention>,
+  /** Only "version" and the like, or a driver's name: not "driver", which also precedes addresses and sizes. */
+  strict = false,
+): boolean {
+  if (tokens[index]?.lower.startsWith('v')) return true;
+  for (let j = index - 1, words = 0; j >= 0 && words < 3; j--) {
+    const token = tokens[j] as Token;
+    if (token.kind === 'punct' && /^[:(\-"']$/.test(token.text)) continue;
+    if (mentions.has(j) || (strict ? STRICT_VERSION_WORD : VERSION_WORD).test(token.lower)) return true;
+    words++;
+  }
+  return false;
+}
+
+/** The version at a number token, or null when it is not one of ours (a date, an address, a quantity, a product's). */
+export function versionAt(
+  tokens: readonly Token[],
+  index: number,
+  mentions: ReadonlyMap<number, Mention>,
+  /** Whether the sentence has a kind cue. */
+  cued: boolean,
+): string | null {
+  const token = tokens[index] as Token;
+  const prefixed = token.lower.startsWith('v');
+  const body = prefixed ? token.text.slice(1) : token.text;
+  const version = normalizeVersion(body);
+  if (version === null) return null;
+  const parts = body.split('.');
+  // Dates (2026.07.21, 21.07.2026), build numbers (10.0.17763) and addresses (10.0.0.1) are not driver versions.
+  if (parts.some((part) => part.length > 4) || parts.some((part) => part.length === 4 && Number(part) >= 1900))
+    return null;
+  // A number opening a sentence that says what happened ("1.9 has been released") is a version, whatever its shape.
+  const opensCuedSentence = index === 0 && cued;
+  if (
+    parts.length === 4 &&
+    Number(parts[0]) >= 10 &&
+    !versionWordBefore(tokens, index, mentions, true) &&
+    !opensCuedSentence
+  )
+    // Four parts from 10 up are an address ("10.0.0.1") unless called a version ("version 10.0.0.0", "v10.0.0.0").
+    return null;
+  const next = tokens[index + 1];
+  const after = tokens[index + 2];
+  // "99.9%", "10.30:15" (a time), "1.2/3" (a fraction) are not versions; "AWS PV 8.6.1: fixes ..." is.
+  if (next !== undefined && next.start === token.end) {
+    if (next.text === '%') return null;
+    if ((next.text === ':' || next.text === '/') && after?.start === next.end && /^\d/.test(after.text)) return null;
+  }
+  if (next?.kind === 'word' && UNIT_WORDS.has(next.lower)) return null;
+  const previous = tokens[index - 1];
+  if (previous?.text === '$') return null;
+  // A product name right before the number owns it ("PowerShell 5.1", "Windows 8.1", "Citrix PV 5.9").
+  let j = index - 1;
+  while (j >= 0 && /^(?:version|v|ver)$/.test(tokens[j]?.lower ?? '')) j--;
+  const owner = tokens[j];
+  const mention = mentions.get(j);
+  if (mention !== undefined) return mention.family === 'other' ? null : version;
+  // A name ("PowerShell", "SSM Agent", "EC2Launch v2") is capitalised or carries a digit.
+  if (
+    owner?.kind === 'word' &&
+    !PLAIN_WORDS.has(owner.lower) &&
+    (owner.text !== owner.lower || /\d/.test(owner.text))
+  ) {
+    // "Windows version 8.6.1" is the driver's version; "Windows 8.1" is Windows'.
+    if (!(owner.lower === 'windows' && j < index - 1)) return null;
+  }
+  // Two-part numbers ("by 2.5") are too common in prose to take without a name or "version" before them.
+  if (parts.length === 2 && !prefixed && !versionWordBefore(tokens, index, mentions) && !opensCuedSentence) return null;
+  return version;
+}
+
+const UNIT_WORDS = new Set(
+  'am pm utc gmt pt pst pdt et est edt gbps mbps kbps gb mb kb tb gib mib kib tib ghz mhz ms sec secs seconds minutes hours days percent times x'.split(
+    ' ',
+  ),
+);

@@ -23,9 +23,31 @@
  */
 import type { NoticeKind } from './alert.js';
 import type { DriverFamily } from './driver-family.js';
-import { findMentions, type Mention, type Token, tokenize, urlVersion } from './driver-names.js';
+import {
+  findMentions,
+  type Mention,
+  type Token,
+  tokenize,
+  urlVersion,
+  versionAt,
+  versionWordBefore,
+} from './driver-names.js';
 import { noticeSentences, type Sentence } from './notice-text.js';
-import { normalizeVersion } from './version.js';
+import {
+  ASIDE,
+  CURRENT_BEFORE,
+  FILLER,
+  KIND_CUES,
+  LIST_JOINER,
+  PASSING_AFTER,
+  PASSING_BEFORE,
+  REFERENCE_AFTER,
+  REFERENCE_BEFORE,
+  SUPPORT_ADDED,
+  SUPPORT_REMOVED,
+  TARGET_BEFORE,
+  WINDOWS_SERVER,
+} from './notice-words.js';
 
 /** What the notice says about one driver family. */
 export interface FamilyNotice {
@@ -54,77 +76,6 @@ type Role = 'subject' | 'driver-version' | 'current' | 'reference' | 'target';
 const SEVERITY: readonly NoticeKind[] = ['notice', 'release', 'upcoming', 'end-of-support', 'rollback'];
 /** Among a family's subject versions, which the notice is about first. */
 const ROLE_RANK: readonly Role[] = ['subject', 'driver-version', 'current'];
-
-/**
- * Words that say what kind of notice a sentence is, most specific first: a span one rule matched is not matched
- * again by a later one ("will be released" is upcoming, not a release).
- */
-const KIND_CUES: readonly (readonly [NoticeKind, RegExp])[] = [
-  [
-    'rollback',
-    /\b(?:rolled[ -]?back|roll(?:ing)?[ -]?back|rollback|withdrawn|withdraw(?:s|ing)?|pulled|recalled|revoked|(?:has|have|was|were|been|being) removed|removed from (?:download|distribution|s3|the download)|do not (?:install|deploy|upgrade)|don'?t (?:install|deploy)|(?:should|must) not (?:be )?(?:installed|install|deployed|deploy)|stop (?:installing|deploying)|downgrad\w*|no longer available for download|yanked|retracted|unpublished|reverted|reverting|taken (?:down|offline)|(?:stopped|halted|paused|suspended) (?:distributing|distribution|offering|the rollout|the release)|no longer offered)\b/g,
-  ],
-  [
-    'end-of-support',
-    /\b(?:deprecat\w*|end[ -]of[ -](?:support|life|sale)|eol|no longer (?:be )?(?:available|supported|distributed|offered|maintained|updated|provided|published)|will (?:be )?(?:removed|retired|discontinued)|retir(?:e|ed|es|ing|ement)|discontinu\w*|sunset\w*|(?:end|ends|ending) (?:of )?support|(?:support|downloads?|distribution|availability|updates)\b[^;!?]{0,100}?\b(?:ends?|ending|will end|stops?|ceases?)\b|stop (?:supporting|publishing|distributing|providing))\b/g,
-  ],
-  [
-    'upcoming',
-    /\b(?:will (?:be )?(?:re-?)?(?:released|available|published|rolled out|made available|launched|shipped|generally available)|will (?:release|publish|launch|ship|roll out|become available)|(?:is|are) (?:scheduled|planned|expected) (?:to|for)|(?:plan|plans|planned|planning) to (?:release|publish|launch|ship)|coming soon|upcoming|pre-?announce\w*|advance notice|in the coming (?:days|weeks|months)|not yet (?:available|released|published|out)|(?:planned|scheduled|expected|targeted) (?:release|for|on|in|by|date)|status: (?:scheduled|planned|upcoming|pending)|will (?:follow|go live|arrive|land|be out)|follows? (?:on|in|next|later)|eta|later this (?:week|month|quarter|year)|next (?:week|month|quarter)|(?:scheduled|planned|future|next) (?:\w+ )?(?:release|update|version))\b/g,
-  ],
-  [
-    'release',
-    /\b(?:released|releases|release|(?:is|are) (?:now )?(?:generally )?available|now available|generally available|available now|available (?:for download|today|in|through|from|via|on)|(?:has|have) been (?:published|made available|launched|shipped)|(?:is|are) out|new (?:version|release|driver|drivers)|announc(?:e|es|ed|ing)|update(?:d)? (?:is|are) available|what's new|now supports?|status: (?:available|released|published|live|ga))\b/g,
-  ],
-  [
-    'notice',
-    /\b(?:known issues?|(?:we are|we're|aws is) (?:aware|investigating)|investigat\w+|advisory|(?:may|might|could) (?:experience|see|encounter|cause|fail)|(?:is|are) (?:affected|impacted)|affects|reminder|action (?:is )?required|workaround|heads[ -]up|please note|be aware|looking into|reports (?:of|about)|under investigation)\b/g,
-  ],
-];
-
-/**
- * Words before a version that make it a target (what to go back, move or stay on) or a reference (previous,
- * replaced, required). Matched against the core of the version's own phrase, so a word in another clause does not
- * count and the cue must end the phrase: "roll back to [ENA driver version] 2.10.0".
- */
-const TARGET_BEFORE =
-  /\b(?:back to|revert(?:ed|ing)? to|return(?:ing)? to|go(?:ing)? back to|downgrad\w* to|roll(?:ing)? ?back to|rollback to|replaced by|superseded by|upgrad\w* to|updat\w* to|mov(?:e|ing) to|migrat\w* to|switch(?:ing)? to|recommend\w*|reinstall\w*|re-install\w*|stay(?:s|ing)? (?:on|at|with)|remain(?:s|ing)? (?:on|at|with)|keep(?:s|ing)?(?: on| at| using| running)?|continue to (?:use|run)|replacement|use instead)$/;
-const REFERENCE_BEFORE =
-  /\b(?:from|previous(?:ly)?|prior|earlier|older|old|last|final|since|until|before|than|over|replac(?:e|es|ed|ing)|supersed(?:e|es|ing)|requir(?:e|es|ed|ing)|needs?|minimum|min|at least|instead of|in place of|prior to|compared (?:to|with)|introduced (?:in|with)|affected by|unlike|not affected|unaffected|(?:server|20\d\d|r2) (?:\w+ )?(?:on|at|uses?|runs?|with))(?: \w+){0,2}$/;
-/** What a version is now ("customers running 2.10.0", "current version: 2.11.0"): the subject only if nothing else is. */
-const CURRENT_BEFORE =
-  /\b(?:running|using|currently|current|installed|existing|(?:instances|customers|servers) (?:on|with))(?: \w+){0,2}$/;
-
-/** After a version: a range bound ("or later", "+") or the old side of an upgrade ("2.10.0 -> 2.11.0"). */
-const REFERENCE_AFTER =
-  /^(?:\+|or (?:later|newer|higher|above|greater|earlier|older|lower|below|prior)|and (?:later|newer|higher|above|up|earlier|older|lower|below)|(?:->|=>|to) v?\d|\(?,? ?(?:is |was |remains |the )*(?:the )?(?:previous|prior|last|final|earlier|older|current production)\b)/;
-
-/** Words skipped when looking for another product's name before a number. */
-const PLAIN_WORDS = new Set(
-  'a an and are at available aws amazon by current download for from here in is its latest new now of on or our released the to today update updated upgrade was with version versions ver v release rel driver drivers package packages installer this that'.split(
-    ' ',
-  ),
-);
-
-/**
- * Words that say the families named just before them are not what the notice is about ("AWS PV is not affected",
- * "use ENA and NVMe instead"): their versions are not alerted.
- */
-const PASSING_BEFORE =
-  /\b(?:(?:is|are|was|were|remains?|stays?) not (?:affected|impacted|changed|used|required|needed|the cause)|not (?:affected|impacted)|unaffected|unimpacted|unchanged|nothing changes(?! for)|no changes?(?! (?:to|for))|instead(?! of)|no (?:further )?action (?:is )?(?:required|needed)(?! (?:for|by|on))|(?:do|does) not need to (?:take )?(?:any )?action)\b/g;
-/** The same, said of the families named after the words ("this does not change AWS PV or EC2WinUtil"). */
-const PASSING_AFTER =
-  /\b(?:(?:does|do|did|will) not (?:affect|apply to|change|impact|need|require)|no action (?:is )?(?:required|needed) (?:for|by|on)|no changes? (?:to|for)|nothing changes for|unrelated to|continue to (?:use|run)|not (?:affect|change|apply to))\b/g;
-/** Words that name a family beside the subject without saying anything of it: no alert without a version. */
-const ASIDE =
-  /\b(?:alongside|unlike|like the|compatible with|works with|together with|along with|in addition to|such as)\b/g;
-
-const WINDOWS_SERVER =
-  /\bwindows server (20\d\d(?: r2)?)((?:(?:,|, and|and|or|&|\/| ) ?(?:windows server )?20\d\d(?: r2)?)*)/g;
-const SUPPORT_ADDED =
-  /\b(?:adds?|added|adding|introduces?|now|newly|includes?) support\b|\bsupports?\b|\b(?:is|are) now supported\b|\bsupport for windows server \S+ (?:is|has been) added\b/;
-const SUPPORT_REMOVED =
-  /\b(?:remov\w*|drop\w*|end\w*|discontinu\w*|no longer|not|deprecat\w*|withdraw\w*|unsupported)\b[^.]{0,30}\bsupport|\b(?:no longer|not) supported\b|\bunsupported\b/;
 
 /** How many words before a version its phrase may reach back. */
 const PHRASE_WORDS = 8;
@@ -486,10 +437,6 @@ function readSentence(
   };
 }
 
-/** "2.10.0 and 2.10.1", "2.10.0, 2.10.1 or ENA 2.10.2": only separators, family names and "version" between. */
-const LIST_JOINER =
-  /^(?:[\s,/&*_()]|and|or|as well as|the|version|versions|v|driver|drivers|package|windows|aws|amazon|pv|paravirtual|ena|elastic|network|adapter|awsenanetworkdriver|nvme|awsnvme|awspv|awspvdriver|ec2winutil|ec2|utility)*$/;
-
 function joinsList(text: string, from: number, to: number): boolean {
   const between = text.slice(from, to);
   return between.length <= 60 && LIST_JOINER.test(between);
@@ -646,31 +593,6 @@ function phraseBefore(
   };
 }
 
-/** Words that stand between a cue and its version without changing what the cue says. */
-const FILLER =
-  /^(?:version|versions|v|ver|release|driver|drivers|package|packages|windows|the|a|an|our|its|this|new|latest)$/;
-
-const VERSION_WORD = /^(?:version|versions|v|ver|release|rel|driver|drivers|package)$/;
-const STRICT_VERSION_WORD = /^(?:version|versions|v|ver|release|rel)$/;
-
-/** Whether "version", "v", a driver's name or the like stands among the three tokens before the number. */
-function versionWordBefore(
-  tokens: readonly Token[],
-  index: number,
-  mentions: ReadonlyMap<number, Mention>,
-  /** Only "version" and the like, or a driver's name: not "driver", which also precedes addresses and sizes. */
-  strict = false,
-): boolean {
-  if (tokens[index]?.lower.startsWith('v')) return true;
-  for (let j = index - 1, words = 0; j >= 0 && words < 3; j--) {
-    const token = tokens[j] as Token;
-    if (token.kind === 'punct' && /^[:(\-"']$/.test(token.text)) continue;
-    if (mentions.has(j) || (strict ? STRICT_VERSION_WORD : VERSION_WORD).test(token.lower)) return true;
-    words++;
-  }
-  return false;
-}
-
 /** "Version: 2.11.0" at the start of a line: the version is named outright. */
 function isLabelled(tokens: readonly Token[], index: number): boolean {
   if (tokens[index - 1]?.text !== ':' || index > 5) return false;
@@ -683,66 +605,3 @@ function ownerAfterOf(tokens: readonly Token[], index: number, mentions: Readonl
   const at = /^(?:the|our|its|this|a|an)$/.test(tokens[index + 2]?.lower ?? '') ? index + 3 : index + 2;
   return mentions.get(at);
 }
-
-/** The version at a number token, or null when it is not one of ours (a date, an address, a quantity, a product's). */
-function versionAt(
-  tokens: readonly Token[],
-  index: number,
-  mentions: ReadonlyMap<number, Mention>,
-  /** Whether the sentence has a kind cue. */
-  cued: boolean,
-): string | null {
-  const token = tokens[index] as Token;
-  const prefixed = token.lower.startsWith('v');
-  const body = prefixed ? token.text.slice(1) : token.text;
-  const version = normalizeVersion(body);
-  if (version === null) return null;
-  const parts = body.split('.');
-  // Dates (2026.07.21, 21.07.2026), build numbers (10.0.17763) and addresses (10.0.0.1) are not driver versions.
-  if (parts.some((part) => part.length > 4) || parts.some((part) => part.length === 4 && Number(part) >= 1900))
-    return null;
-  // A number opening a sentence that says what happened ("1.9 has been released") is a version, whatever its shape.
-  const opensCuedSentence = index === 0 && cued;
-  if (
-    parts.length === 4 &&
-    Number(parts[0]) >= 10 &&
-    !versionWordBefore(tokens, index, mentions, true) &&
-    !opensCuedSentence
-  )
-    // Four parts from 10 up are an address ("10.0.0.1") unless called a version ("version 10.0.0.0", "v10.0.0.0").
-    return null;
-  const next = tokens[index + 1];
-  const after = tokens[index + 2];
-  // "99.9%", "10.30:15" (a time), "1.2/3" (a fraction) are not versions; "AWS PV 8.6.1: fixes ..." is.
-  if (next !== undefined && next.start === token.end) {
-    if (next.text === '%') return null;
-    if ((next.text === ':' || next.text === '/') && after?.start === next.end && /^\d/.test(after.text)) return null;
-  }
-  if (next?.kind === 'word' && UNIT_WORDS.has(next.lower)) return null;
-  const previous = tokens[index - 1];
-  if (previous?.text === '$') return null;
-  // A product name right before the number owns it ("PowerShell 5.1", "Windows 8.1", "Citrix PV 5.9").
-  let j = index - 1;
-  while (j >= 0 && /^(?:version|v|ver)$/.test(tokens[j]?.lower ?? '')) j--;
-  const owner = tokens[j];
-  const mention = mentions.get(j);
-  if (mention !== undefined) return mention.family === 'other' ? null : version;
-  // A name ("PowerShell", "SSM Agent", "EC2Launch v2") is capitalised or carries a digit.
-  if (
-    owner?.kind === 'word' &&
-    !PLAIN_WORDS.has(owner.lower) &&
-    (owner.text !== owner.lower || /\d/.test(owner.text))
-  ) {
-    // "Windows version 8.6.1" is the driver's version; "Windows 8.1" is Windows'.
-    if (!(owner.lower === 'windows' && j < index - 1)) return null;
-  }
-  // Two-part numbers ("by 2.5") are too common in prose to take without a name or "version" before them.
-  if (parts.length === 2 && !prefixed && !versionWordBefore(tokens, index, mentions) && !opensCuedSentence) return null;
-  return version;
-}
-
-const UNIT_WORDS = new Set(
-  'am pm utc gmt pt pst pdt et est edt gbps mbps kbps gb mb kb tb gib mib kib tib ghz mhz ms sec secs seconds minutes hours days percent times x'.split(
-    ' ',
-  ),
-);
