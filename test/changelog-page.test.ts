@@ -108,18 +108,6 @@ describe('parseHistoryPage on the AWS PV page', () => {
       { windowsServer: 'Windows Server 2003', driver: 'Citrix PV 5.9' },
     ]);
   });
-
-  it('reads the full page in well under 10 ms', () => {
-    for (let warmUp = 0; warmUp < 5; warmUp++) parseHistoryPage(html, 'aws-pv');
-    const times: number[] = [];
-    for (let run = 0; run < 21; run++) {
-      const start = performance.now();
-      parseHistoryPage(html, 'aws-pv');
-      times.push(performance.now() - start);
-    }
-    times.sort((a, b) => a - b);
-    expect(times[10]).toBeLessThan(10);
-  });
 });
 
 describe('parseHistoryPage on the ENA page', () => {
@@ -304,21 +292,6 @@ describe('parseHistoryPage on pages without a readable history table', () => {
 });
 
 describe('parseHistoryPage on hostile input', () => {
-  it('refuses nesting far deeper than any documentation page, quickly', () => {
-    const html = `${'<div>'.repeat(100_000)}x${'</div>'.repeat(100_000)}`;
-    const start = performance.now();
-    expect(unreadable(html).message).toContain('nested deeper than');
-    expect(performance.now() - start).toBeLessThan(500);
-  });
-
-  it('reads a page padded with megabytes of text in linear time', () => {
-    const padding = `<table><tr><td>${'lorem\n'.repeat(400_000)}</td></tr></table>`;
-    const html = fixturePage('aws-pv.html').replace('<body', `${padding}<body`);
-    const start = performance.now();
-    expect(parseHistoryPage(html, 'aws-pv').entries).toHaveLength(29);
-    expect(performance.now() - start).toBeLessThan(1000);
-  });
-
   it('refuses a page larger than any history page', () => {
     expect(unreadable('<p>x</p>'.repeat(500_000)).message).toContain('more than');
   });
