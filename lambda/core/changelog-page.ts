@@ -12,7 +12,7 @@ import { type ChildNode, type Document, DomHandler, type Element, isTag, isText 
 import { getAttributeValue, getElementsByTagName } from 'domutils';
 import { Parser } from 'htmlparser2';
 import type { ChangelogEntry, ParsedHistoryPage, SkippedRow, WindowsServerRow } from './changelog.js';
-import type { DriverFamily } from './driver-family.js';
+import { DOWNLOADS, type DriverFamily } from './driver-family.js';
 import { RelayError } from './errors.js';
 import { parseReleaseDate } from './release-date.js';
 
@@ -38,6 +38,8 @@ interface Table {
 const VERSION = /^\d+(?:\.\d+){1,3}$/;
 const GROUP_LABEL = /^(New features|Performance optimizations|Bug fixes|Announcements?|Updates)\s*:?$/i;
 const HISTORY_HEADERS = '"Package version" or "Driver version", "Details", "Release date"';
+/** Package links are kept only into AWS's driver bucket (see packageUrl). */
+const PACKAGES = `${DOWNLOADS}/`;
 /**
  * Bounds that keep a hostile page cheap. A history page is tens of KB and its history table sits about 15
  * elements deep; htmlparser2's element stack costs time per level on every tag (quadratic in the depth), so
@@ -195,14 +197,16 @@ function groupLabel(line: string): string {
   return match ? `${match[1]}:` : line;
 }
 
+/**
+ * The page decides where a release's Download link points, so a link counts only when it is an HTTPS address in
+ * AWS's driver bucket; any other (another host, http:, javascript:, relative) is dropped and the relay falls back
+ * to the bucket's documented path for the version. The address is parsed first, so "..", a port, credentials or
+ * an encoded host cannot dress another address up as one in the bucket.
+ */
 function packageUrl(href: string | null): string | null {
-  if (!href) return null;
-  try {
-    const url = new URL(href);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
-  } catch {
-    return null;
-  }
+  if (href === null || !URL.canParse(href)) return null;
+  const url = new URL(href).href;
+  return url.startsWith(PACKAGES) ? url : null;
 }
 
 function readWindowsServerRows(table: Table, headers: readonly string[]): WindowsServerRow[] {
