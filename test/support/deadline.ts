@@ -52,7 +52,7 @@ export function runWithDeadline<T>(
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: {
-      tsx: join(ROOT, 'node_modules', 'tsx', 'dist', 'cjs', 'api', 'index.cjs'),
+      tsx: require.resolve('tsx/cjs/api'),
       module: join(ROOT, module),
       exportName,
     },
