@@ -11,7 +11,7 @@ import { buildRelayBundle } from './bundle-size.js';
 import { measureColdStart, spread } from './cold-start.js';
 import { timeCommand } from './command-time.js';
 import { type Figure, formatFigure } from './figure.js';
-import { measurePageParse } from './page-parse.js';
+import { measureHostilePageRead, measurePageParse } from './page-parse.js';
 import { median, ms } from './stats.js';
 import { measureWarmAlert } from './warm-alert.js';
 
@@ -21,6 +21,7 @@ const TARGET = {
   coldStartExtraMs: 80,
   warmAlertMs: 0.5,
   pageParseMs: 10,
+  hostilePageMs: 200,
   testMs: 120_000,
 };
 
@@ -119,6 +120,21 @@ function pageParseFigure(): Figure {
   };
 }
 
+function hostilePageFigure(): Figure {
+  const { firstMs, samplesMs, entries, pageBytes } = measureHostilePageRead(21);
+  const value = median(samplesMs);
+  return {
+    name: 'Read 2 MiB hostile history page',
+    value: ms(value, 1),
+    target: `<= ${TARGET.hostilePageMs} ms`,
+    pass: value <= TARGET.hostilePageMs,
+    details: [
+      `${(pageBytes / KIB).toFixed(0)} KiB of cells built to make a backtracking reader slow, ${entries} real entries; ` +
+        `parse + Windows Server rules, median of 21, first read ${ms(firstMs, 1)}`,
+    ],
+  };
+}
+
 async function testFigure(): Promise<Figure> {
   if (quick) {
     return { name: 'npm test wall time', value: 'skipped', target: '< 2 min', pass: null, details: ['--quick'] };
@@ -171,6 +187,7 @@ async function main(): Promise<void> {
   }
   await show(warmAlertFigure);
   await show(pageParseFigure);
+  await show(hostilePageFigure);
   await show(testFigure);
   await show(synthFigure);
   process.exitCode = broken ? 1 : 0;

@@ -108,18 +108,6 @@ describe('parseHistoryPage on the AWS PV page', () => {
       { windowsServer: 'Windows Server 2003', driver: 'Citrix PV 5.9' },
     ]);
   });
-
-  it('reads the full page in well under 10 ms', () => {
-    for (let warmUp = 0; warmUp < 5; warmUp++) parseHistoryPage(html, 'aws-pv');
-    const times: number[] = [];
-    for (let run = 0; run < 21; run++) {
-      const start = performance.now();
-      parseHistoryPage(html, 'aws-pv');
-      times.push(performance.now() - start);
-    }
-    times.sort((a, b) => a - b);
-    expect(times[10]).toBeLessThan(10);
-  });
 });
 
 describe('parseHistoryPage on the ENA page', () => {
@@ -304,21 +292,6 @@ describe('parseHistoryPage on pages without a readable history table', () => {
 });
 
 describe('parseHistoryPage on hostile input', () => {
-  it('refuses nesting far deeper than any documentation page, quickly', () => {
-    const html = `${'<div>'.repeat(100_000)}x${'</div>'.repeat(100_000)}`;
-    const start = performance.now();
-    expect(unreadable(html).message).toContain('nested deeper than');
-    expect(performance.now() - start).toBeLessThan(500);
-  });
-
-  it('reads a page padded with megabytes of text in linear time', () => {
-    const padding = `<table><tr><td>${'lorem\n'.repeat(400_000)}</td></tr></table>`;
-    const html = fixturePage('aws-pv.html').replace('<body', `${padding}<body`);
-    const start = performance.now();
-    expect(parseHistoryPage(html, 'aws-pv').entries).toHaveLength(29);
-    expect(performance.now() - start).toBeLessThan(1000);
-  });
-
   it('refuses a page larger than any history page', () => {
     expect(unreadable('<p>x</p>'.repeat(500_000)).message).toContain('more than');
   });
@@ -356,12 +329,31 @@ describe('parseHistoryPage on markup variations', () => {
     });
   });
 
-  it('keeps only http(s) package links', () => {
-    const html = historyPage(
-      '<tr><td><a href="javascript:alert(1)">1.0.1</a></td><td>x</td><td></td></tr>' +
-        '<tr><td><a href="../AWSPV/1.0.0/AWSPVDriver.zip">1.0.0</a></td><td>x</td><td></td></tr>',
+  it('keeps a package link only when it is an HTTPS address in the AWS driver bucket', () => {
+    const refused = [
+      'javascript:alert(1)',
+      '../AWSPV/1.0.0/AWSPVDriver.zip',
+      '/ec2-windows-drivers-downloads/AWSPV/1.0.0/AWSPVDriver.zip',
+      'http://s3.amazonaws.com/ec2-windows-drivers-downloads/AWSPV/1.0.0/AWSPVDriver.zip',
+      'https://attacker.example/ec2-windows-drivers-downloads/AWSPV/1.0.0/AWSPVDriver.zip',
+      'https://s3.amazonaws.com.attacker.example/ec2-windows-drivers-downloads/AWSPV/1.0.0/AWSPVDriver.zip',
+      'https://s3.amazonaws.com/ec2-windows-drivers-downloads-attacker/AWSPVDriver.zip',
+      'https://s3.amazonaws.com/attacker-bucket/AWSPVDriver.zip',
+      'https://s3.amazonaws.com/ec2-windows-drivers-downloads/../attacker-bucket/AWSPVDriver.zip',
+      'https://s3.amazonaws.com/ec2-windows-drivers-downloads/%2e%2e/attacker-bucket/AWSPVDriver.zip',
+      'https://attacker@s3.amazonaws.com/ec2-windows-drivers-downloads/AWSPV/1.0.0/AWSPVDriver.zip',
+      'https://s3.amazonaws.com:8443/ec2-windows-drivers-downloads/AWSPV/1.0.0/AWSPVDriver.zip',
+      // AWS's too, but the pages the relay reads link the global bucket; the relay then offers its documented path.
+      'https://s3.cn-north-1.amazonaws.com.cn/ec2-windows-drivers-downloads-cn/AWSPV/1.0.0/AWSPVDriver.zip',
+    ];
+    const kept = `${DOWNLOADS}/AWSPV/1.0.0/AWSPVDriver.zip`;
+    const rows = [...refused, kept, kept.replace('s3.amazonaws.com', 'S3.AMAZONAWS.COM')].map(
+      (href, index) => `<tr><td><a href="${href}">1.0.${index}</a></td><td>x</td><td></td></tr>`,
     );
-    expect(parseHistoryPage(html, 'aws-pv').entries.map((e) => e.packageUrl)).toEqual([null, null]);
+
+    const links = parseHistoryPage(historyPage(rows.join('')), 'aws-pv').entries.map((e) => e.packageUrl);
+
+    expect(links).toEqual([...refused.map(() => null), kept, kept]);
   });
 
   it('shortens a detail line of absurd length', () => {

@@ -298,18 +298,16 @@ describe('scope: the history-page fetcher', () => {
     expect(requested).toEqual([]);
   });
 
-  test('a redirect between the four pages is followed at most twice', async () => {
-    const pages = DRIVER_FAMILIES.map((family) => HISTORY_PAGE_URLS[family]);
-    const { fetch, requested } = recordingFetch((_url, call) => redirectTo(pages[call % pages.length] as string));
+  test("a redirect from one family's page to another of the four is refused and not followed", async () => {
+    const { fetch, requested } = recordingFetch(() => redirectTo(HISTORY_PAGE_URLS.ena));
 
     const outcome = await refusalOf(fetchHistoryPage('aws-pv', { fetch }));
 
     expect(outcome).toBe('fetch-refused');
-    expect(requested).toHaveLength(3);
-    expect(requested.every((url) => FOUR_PAGES.includes(url))).toBe(true);
+    expect(requested).toEqual([HISTORY_PAGE_URLS['aws-pv']]);
   });
 
-  test('whatever a page redirects to, every request goes to one of the four pages', async () => {
+  test("whatever a page redirects to, the only request is for the family's own page", async () => {
     const own = fc.constantFrom(...FOUR_PAGES);
     const target = fc.oneof(
       fc.webUrl({
@@ -334,17 +332,18 @@ describe('scope: the history-page fetcher', () => {
           call <= chain.length ? redirectTo(chain[call - 1] as string) : page(),
         );
         const outcome = await refusalOf(fetchHistoryPage('ena', { fetch }));
-        const outside = requested.filter((url) => !FOUR_PAGES.includes(url.replace(/#.*$/, '')));
-        escaped += outside.length;
-        expect(outside).toEqual([]);
-        expect(['fetched', 'fetch-refused']).toContain(outcome);
+        // FOUR_PAGES[1] is ENA's own page.
+        const elsewhere = requested.filter((url) => url !== FOUR_PAGES[1]);
+        escaped += elsewhere.length;
+        expect(elsewhere).toEqual([]);
+        expect(outcome).toBe('fetch-refused');
       }),
       { numRuns: 1000 },
     );
     tally.record({
       name: 'generated redirect chains (fast-check)',
       tried,
-      outcome: details.failed ? `ESCAPED (seed ${details.seed})` : 'every request on the allow-list',
+      outcome: details.failed ? `ESCAPED (seed ${details.seed})` : "every request for the family's own page",
       violations: escaped,
     });
     if (details.failed) throw new Error(fc.defaultReportMessage(details));
@@ -381,14 +380,20 @@ describe('scope: the history-page fetcher', () => {
       expect(server.requests.map((request) => request.path)).toEqual(['/aws-pv.html']);
     });
 
-    test('a redirect to another of the allowed pages is followed', async () => {
+    test("a redirect to another family's page on the same server is refused, and that page is never requested", async () => {
       server.route('/aws-pv.html', { redirect: '/ena.html#history' });
       server.route('/ena.html', { body: fixturePage('ena.html') });
 
-      const html = await fetchHistoryPage('aws-pv', { urls, timeoutMs: 1000 });
+      const outcome = await refusalOf(fetchHistoryPage('aws-pv', { urls, timeoutMs: 1000 }));
 
-      expect(html).toBe(fixturePage('ena.html'));
-      expect(server.requests.map((request) => request.path)).toEqual(['/aws-pv.html', '/ena.html']);
+      tally.record({
+        name: "real HTTP: redirect to another family's page",
+        tried: 1,
+        outcome: outcome === 'fetch-refused' ? 'refused' : `NOT REFUSED (${outcome})`,
+        violations: server.requests.filter((request) => request.path === '/ena.html').length,
+      });
+      expect(outcome).toBe('fetch-refused');
+      expect(server.requests.map((request) => request.path)).toEqual(['/aws-pv.html']);
     });
   });
 

@@ -1,7 +1,7 @@
 import { DRIVER_FAMILIES, type DriverFamily, FAMILIES } from '../core/driver-family.js';
 import { RelayError } from '../core/errors.js';
 
-/** The only addresses the relay may fetch: one history page per family. */
+/** The only addresses the relay may fetch: one history page per family, each read only from its own address. */
 export type HistoryPageUrls = Readonly<Record<DriverFamily, string>>;
 
 export const HISTORY_PAGE_URLS: HistoryPageUrls = Object.freeze(
@@ -14,9 +14,9 @@ export const HISTORY_PAGE_URLS: HistoryPageUrls = Object.freeze(
 export interface FetchHistoryPageOptions {
   /** @default globalThis.fetch */
   readonly fetch?: typeof globalThis.fetch;
-  /** The allow-list, and where each family's page is. @default HISTORY_PAGE_URLS */
+  /** Where each family's page is: the only address its page is read from. @default HISTORY_PAGE_URLS */
   readonly urls?: HistoryPageUrls;
-  /** Covers every hop, the headers and the whole body. @default 3000 */
+  /** Covers the request, the headers and the whole body. @default 3000 */
   readonly timeoutMs?: number;
   /** Largest body accepted; the download stops as soon as it is passed. @default 2 MiB */
   readonly maxBytes?: number;
@@ -24,7 +24,6 @@ export interface FetchHistoryPageOptions {
 
 const DEFAULT_TIMEOUT_MS = 3_000;
 const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
-const MAX_REDIRECTS = 2;
 const HTML_TYPES = ['text/html', 'application/xhtml+xml'];
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -45,10 +44,10 @@ export class HistoryPageFetchError extends RelayError {
 /**
  * Downloads one family's version-history page and returns its HTML.
  *
- * Rejects with RelayError 'fetch-refused' (before any request) when the address is not on the allow-list, or
- * when the page redirects somewhere that is not; with HistoryPageFetchError ('fetch-failed') for a non-2xx
- * status, a non-HTML body, a timeout, a body over the size cap or a network error. The caller decides what a
- * failure means (the changelog source falls back to the snapshot).
+ * Rejects with RelayError 'fetch-refused' when the family has no address it may fetch (before any request), or
+ * when its page redirects anywhere at all; with HistoryPageFetchError ('fetch-failed') for a non-2xx status, a
+ * non-HTML body, a timeout, a body over the size cap or a network error. The caller decides what a failure means
+ * (the changelog source falls back to the snapshot).
  */
 export async function fetchHistoryPage(family: DriverFamily, options: FetchHistoryPageOptions = {}): Promise<string> {
   const {
@@ -57,65 +56,53 @@ export async function fetchHistoryPage(family: DriverFamily, options: FetchHisto
     timeoutMs = DEFAULT_TIMEOUT_MS,
     maxBytes = DEFAULT_MAX_BYTES,
   } = options;
-  const allowed = allowList(urls);
-  const start = Object.hasOwn(urls, family) ? normalise(urls[family]) : null;
-  if (start === null || !allowed.has(start)) {
+  const url = Object.hasOwn(urls, family) ? normalise(urls[family]) : null;
+  if (url === null) {
     throw new RelayError('fetch-refused', `No allowed history-page address for family "${String(family)}"`);
   }
 
   const signal = AbortSignal.timeout(timeoutMs);
-  let url = start;
   try {
-    for (let hop = 0; ; hop++) {
-      const response = await fetch(url, { redirect: 'manual', signal, headers: { accept: 'text/html' } });
-      if (!isRedirect(response.status)) {
-        return await readHtml(response, family, url, maxBytes);
-      }
+    // A redirect is never followed, not even to another family's page: that page would be read as this family's
+    // history. 'manual' rather than 'error', so the refusal can say where the page pointed (an operator then
+    // knows whether AWS moved it), and so an injected fetch is held to the same rule.
+    const response = await fetch(url, { redirect: 'manual', signal, headers: { accept: 'text/html' } });
+    if (isRedirect(response.status)) {
       await discard(response);
-      url = redirectTarget(response, url, allowed, hop);
+      throw new RelayError(
+        'fetch-refused',
+        `${url} redirects to ${redirectTarget(response, url)}; a history page is read only from its own address`,
+      );
     }
+    return await readHtml(response, family, url, maxBytes);
   } catch (error) {
     if (error instanceof RelayError) throw error;
     throw new HistoryPageFetchError(family, url, describe(error, signal), { cause: error });
   }
 }
 
-function allowList(urls: HistoryPageUrls): Set<string> {
-  const allowed = new Set<string>();
-  for (const value of Object.values(urls)) {
-    const url = normalise(value);
-    if (url !== null) allowed.add(url);
-  }
-  return allowed;
-}
-
 /**
  * Canonical form of an address, or null when it is not one the relay would ever fetch: HTTPS, or plain HTTP
  * only on the loopback interface (the tests' page server).
  */
-function normalise(value: string, base?: string): string | null {
-  if (!URL.canParse(value, base)) return null;
-  const url = new URL(value, base);
+function normalise(value: string): string | null {
+  if (!URL.canParse(value)) return null;
+  const url = new URL(value);
   url.hash = '';
   const secure = url.protocol === 'https:';
   const loopback = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
   return secure || loopback ? url.href : null;
 }
 
-function isRedirect(status: number): boolean {
-  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+/** Where a redirect points, as an absolute address when it is one, for the log line. */
+function redirectTarget(response: Response, from: string): string {
+  const location = response.headers.get('location');
+  if (location === null) return '(no location)';
+  return URL.canParse(location, from) ? new URL(location, from).href : location;
 }
 
-function redirectTarget(response: Response, from: string, allowed: ReadonlySet<string>, hop: number): string {
-  const location = response.headers.get('location');
-  const target = location === null ? null : normalise(location, from);
-  if (target === null || !allowed.has(target)) {
-    throw new RelayError('fetch-refused', `${from} redirects to ${location ?? '(no location)'}, which is not allowed`);
-  }
-  if (hop >= MAX_REDIRECTS) {
-    throw new RelayError('fetch-refused', `${from} redirects more than ${MAX_REDIRECTS} times`);
-  }
-  return target;
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 
 async function readHtml(response: Response, family: DriverFamily, url: string, maxBytes: number): Promise<string> {

@@ -11,7 +11,8 @@ export type DriverFamily = (typeof DRIVER_FAMILIES)[number];
 /** What the relay calls a notification it could not attribute to a driver family. */
 export type AlertFamily = DriverFamily | 'unknown';
 
-const DOWNLOADS = 'https://s3.amazonaws.com/ec2-windows-drivers-downloads';
+/** AWS's bucket of driver packages; a history page's package link is trusted only inside it. */
+export const DOWNLOADS = 'https://s3.amazonaws.com/ec2-windows-drivers-downloads';
 
 export interface FamilyInfo {
   readonly family: DriverFamily;

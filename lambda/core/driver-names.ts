@@ -171,9 +171,11 @@ export function versionWordBefore(
   mentions: ReadonlyMap<number, Mention>,
   /** Only "version" and the like, or a driver's name: not "driver", which also precedes addresses and sizes. */
   strict = false,
+  /** How many words back to look. */
+  reach = 3,
 ): boolean {
   if (tokens[index]?.lower.startsWith('v')) return true;
-  for (let j = index - 1, words = 0; j >= 0 && words < 3; j--) {
+  for (let j = index - 1, words = 0; j >= 0 && words < reach; j--) {
     const token = tokens[j] as Token;
     if (token.kind === 'punct' && /^[:(\-"']$/.test(token.text)) continue;
     if (mentions.has(j) || (strict ? STRICT_VERSION_WORD : VERSION_WORD).test(token.lower)) return true;
@@ -235,7 +237,9 @@ export function versionAt(
     if (!(owner.lower === 'windows' && j < index - 1)) return null;
   }
   // Two-part numbers ("by 2.5") are too common in prose to take without a name or "version" before them.
-  if (parts.length === 2 && !prefixed && !versionWordBefore(tokens, index, mentions) && !opensCuedSentence) return null;
+  // ("ENA has been updated to 2.12": the driver's name a few words back counts.)
+  const named = versionWordBefore(tokens, index, mentions) || versionWordBefore(tokens, index, mentions, true, 5);
+  if (parts.length === 2 && !prefixed && !named && !opensCuedSentence) return null;
   return version;
 }
 

@@ -63,7 +63,12 @@ export const DEFAULT_RULES: Readonly<Record<DriverFamily, readonly WindowsServer
   ec2winutil: [],
 };
 
-const VERSION_IN_CELL = /(\d+(?:\.\d+){1,3})/;
+/**
+ * A version starts where a run of digits starts: without the lookbehind, a long run of digits with no dot after
+ * it is retried from each of its digits, quadratic in the run (a cell of 40,000 digits took 0.9 s; one of two
+ * million, on a page of 2 MiB, would take over half an hour).
+ */
+const VERSION_IN_CELL = /(?<!\d)(\d+(?:\.\d+){1,3})/;
 
 /** Reads one cell of the PV page's table ("AWS PV latest version", "AWS PV version 8.3.5", "Not supported", ...). */
 export function ruleFromTableCell(driver: string): DriverRule {
