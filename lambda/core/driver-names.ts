@@ -171,11 +171,9 @@ export function versionWordBefore(
   mentions: ReadonlyMap<number, Mention>,
   /** Only "version" and the like, or a driver's name: not "driver", which also precedes addresses and sizes. */
   strict = false,
-  /** How many words back to look. */
-  reach = 3,
 ): boolean {
   if (tokens[index]?.lower.startsWith('v')) return true;
-  for (let j = index - 1, words = 0; j >= 0 && words < reach; j--) {
+  for (let j = index - 1, words = 0; j >= 0 && words < 3; j--) {
     const token = tokens[j] as Token;
     if (token.kind === 'punct' && /^[:(\-"']$/.test(token.text)) continue;
     if (mentions.has(j) || (strict ? STRICT_VERSION_WORD : VERSION_WORD).test(token.lower)) return true;
@@ -237,8 +235,12 @@ export function versionAt(
     if (!(owner.lower === 'windows' && j < index - 1)) return null;
   }
   // Two-part numbers ("by 2.5") are too common in prose to take without a name or "version" before them.
-  // ("ENA has been updated to 2.12": the driver's name a few words back counts.)
-  const named = versionWordBefore(tokens, index, mentions) || versionWordBefore(tokens, index, mentions, true, 5);
+  // "ENA driver has been updated to 2.12": what a driver is updated to is its version.
+  const updatedTo =
+    tokens[index - 1]?.lower === 'to' &&
+    /^(?:updated|upgraded|update|upgrade|moved|bumped)$/.test(tokens[index - 2]?.lower ?? '') &&
+    (mentions.keys().next().value ?? index) < index;
+  const named = versionWordBefore(tokens, index, mentions) || updatedTo;
   if (parts.length === 2 && !prefixed && !named && !opensCuedSentence) return null;
   return version;
 }
