@@ -3,7 +3,7 @@ import type { Changelog, ChangelogEntry, ChangelogSource } from './changelog.js'
 import { type DriverFamily, FAMILIES } from './driver-family.js';
 import { type FamilyNotice, readNotice } from './notice.js';
 import type { SnsNotification } from './sns-event.js';
-import { compareVersions, sameVersion } from './version.js';
+import { compareVersions, normalizeVersion, sameVersion } from './version.js';
 import { guidanceFor, rulesFor } from './windows-server.js';
 
 /**
@@ -29,6 +29,12 @@ const ref = (entry: ChangelogEntry | undefined): ReleaseRef | null =>
 /** How the version-history pages say a release was taken back. */
 const ROLLED_BACK = /\b(?:rolled back|withdrawn|pulled|recalled)\b/i;
 
+/** "2.10.0, 2.10.1 and 3 more": a notice can name thousands of versions; a line names a few. */
+function listed(versions: readonly string[]): string {
+  const shown = versions.slice(0, 5).join(', ');
+  return versions.length > 5 ? `${shown} and ${versions.length - 5} more` : shown;
+}
+
 const dated = (entry: ReleaseRef) => `${entry.version}${entry.releaseDate ? ` (${entry.releaseDate})` : ''}`;
 
 export function enrich(
@@ -40,9 +46,13 @@ export function enrich(
   const { family, version, kind } = notice;
   const info = FAMILIES[family];
   const entries = [...changelog.entries].sort(byVersionDescending);
+  const canonical = (v: string) => normalizeVersion(v) ?? v;
+  const saysRolledBack = new Set(notice.rolledBack.map(canonical));
+  const pageRolledBack = new Set(
+    entries.filter((e) => e.details.some((line) => ROLLED_BACK.test(line))).map((e) => canonical(e.version)),
+  );
   const rolledBack = (candidate: string) =>
-    notice.rolledBack.some((v) => sameVersion(v, candidate)) ||
-    entries.some((e) => sameVersion(e.version, candidate) && e.details.some((line) => ROLLED_BACK.test(line)));
+    saysRolledBack.has(canonical(candidate)) || pageRolledBack.has(canonical(candidate));
   const good = entries.filter((e) => !rolledBack(e.version));
   const entry = version === null ? undefined : entries.find((e) => sameVersion(e.version, version));
   const previous = version === null ? undefined : entries.find((e) => compareVersions(e.version, version) < 0);
@@ -54,7 +64,7 @@ export function enrich(
   const notices: string[] = [];
   if (kind !== 'rollback' && blocked) {
     notices.push(
-      `${info.name} ${version} is marked rolled back${notice.rolledBack.some((v) => sameVersion(v, version)) ? ' in the notice' : ' in the version history'}: do not install it.`,
+      `${info.name} ${version} is marked rolled back${saysRolledBack.has(canonical(version)) ? ' in the notice' : ' in the version history'}: do not install it.`,
     );
   }
   if (version === null) {
@@ -72,13 +82,14 @@ export function enrich(
   const otherRolledBack = notice.rolledBack.filter((v) => version === null || !sameVersion(v, version));
   if (otherRolledBack.length > 0) {
     notices.push(
-      `The notice says ${info.name} ${otherRolledBack.join(', ')} ${otherRolledBack.length > 1 ? 'were' : 'was'} rolled back: do not install ${otherRolledBack.length > 1 ? 'them' : 'it'}.`,
+      `The notice says ${info.name} ${listed(otherRolledBack)} ${otherRolledBack.length > 1 ? 'were' : 'was'} rolled back: do not install ${otherRolledBack.length > 1 ? 'them' : 'it'}.`,
     );
   }
-  const alsoNamed = notice.alsoNamed.filter((v) => !notice.rolledBack.includes(v)).slice(0, 5);
+  const withdrawn = new Set(notice.rolledBack);
+  const alsoNamed = notice.alsoNamed.filter((v) => !withdrawn.has(v));
   if (alsoNamed.length > 0) {
     notices.push(
-      `The notice also names ${info.name} ${alsoNamed.join(', ')}; this alert is about ${version ?? 'the release it announces'}. Read AWS's text below.`,
+      `The notice also names ${info.name} ${listed(alsoNamed)}; this alert is about ${version ?? 'the release it announces'}. Read AWS's text below.`,
     );
   }
 

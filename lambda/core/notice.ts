@@ -169,8 +169,14 @@ function familyNotice(
   kindsBefore: (sentence: number) => NoticeKind | null,
 ): FamilyNotice {
   const ofFamily = all.filter((v) => v.family === family);
-  const ownKinds = (version: string) =>
-    ofFamily.filter((v) => v.version === version && v.role !== 'target').flatMap((v) => v.kinds);
+  // Each version's own kind cues, wherever it is named, and the versions named as targets.
+  const kindsOf = new Map<string, Set<NoticeKind>>();
+  const targetVersions = new Set<string>();
+  for (const v of ofFamily) {
+    if (v.role === 'target') targetVersions.add(v.version);
+    else kindsOf.set(v.version, new Set([...(kindsOf.get(v.version) ?? []), ...v.kinds]));
+  }
+  const ownKinds = (version: string) => [...(kindsOf.get(version) ?? [])];
   const ranked = [...subjects].sort(
     (a, b) =>
       Number(b.inSubject) - Number(a.inSubject) ||
@@ -184,7 +190,7 @@ function familyNotice(
   const current = ranked.find((v) => v.role === 'current');
   const subject = primary ?? current;
   const loose = familyLooseKinds(family, readings);
-  const named = unique(ofFamily.filter((v) => v.role !== 'target').map((v) => v.version));
+  const named = [...kindsOf.keys()];
   // With one version named, what the notice says of the driver without a number ("it has been pulled") is about it:
   // a rollback is never left unsaid.
   const folded = named.length <= 1 ? loose.filter((kind) => kind === 'rollback') : [];
@@ -200,7 +206,8 @@ function familyNotice(
     ...(subject !== undefined && kind === 'rollback' ? [subject.version] : []),
     ...named.filter((version) => mostSevere(ownKinds(version)) === 'rollback'),
   ]);
-  const targets = ofFamily.filter((v) => v.role === 'target' && !rolledBack.includes(v.version));
+  const withdrawn = new Set(rolledBack);
+  const targets = ofFamily.filter((v) => v.role === 'target' && !withdrawn.has(v.version));
   // "Please upgrade to ENA 2.11.0": with no new version named, what the notice points to is what it is about.
   const version =
     kind === 'rollback'
@@ -213,9 +220,7 @@ function familyNotice(
     rolledBack,
     target: targets.find((v) => v.version !== version)?.version ?? null,
     // A version the notice also points to as the one to go to is that, not another subject.
-    alsoNamed: unique(ranked.map((v) => v.version)).filter(
-      (v) => v !== version && !ofFamily.some((t) => t.role === 'target' && t.version === v),
-    ),
+    alsoNamed: unique(ranked.map((v) => v.version)).filter((v) => v !== version && !targetVersions.has(v)),
     supportClaims: supportClaims(readings, family),
   };
 }
@@ -407,7 +412,7 @@ function readSentence(
       const list = lists[nearest] as number;
       const kinds = kindsByList.get(list);
       if (kinds === undefined) kindsByList.set(list, [cue.kind]);
-      else kinds.push(cue.kind);
+      else if (!kinds.includes(cue.kind)) kinds.push(cue.kind);
     }
   }
 

@@ -37,7 +37,7 @@ import {
   splitMrkdwn,
   truncateMrkdwn,
 } from './mrkdwn.js';
-import { oneLine } from './safe-text.js';
+import { oneLine, truncateText } from './safe-text.js';
 
 export interface SlackMessage {
   /** Fallback shown in notifications and by clients that cannot show blocks. */
@@ -112,7 +112,7 @@ interface Rendered {
 function renderDriverAlert(alert: DriverAlert): Rendered {
   const notes = noteLines(alert);
   const notesTooLong = notes.length > NOTES_MAX_LINES || notes.join('\n').length > NOTES_MAX_CHARS;
-  const original = originalText(alert, ORIGINAL_PREVIEW_MAX);
+  const original = originalText(alert, ORIGINAL_PREVIEW_MAX, THREAD_MESSAGES_MAX / 2);
   const blocks: KnownBlock[] = [
     header(title(alert)),
     context(
@@ -150,7 +150,7 @@ function renderDriverAlert(alert: DriverAlert): Rendered {
 }
 
 function renderUnrecognised(alert: UnrecognisedAlert): Rendered {
-  const original = originalText(alert, MESSAGE_PREVIEW_MAX);
+  const original = originalText(alert, MESSAGE_PREVIEW_MAX, THREAD_MESSAGES_MAX);
   const blocks: KnownBlock[] = [
     header(UNRECOGNISED_TITLE),
     // This line replaces the notices: those an Alert can carry (rolled back, older than the newest, notes
@@ -174,17 +174,26 @@ function renderUnrecognised(alert: UnrecognisedAlert): Rendered {
 function originalText(
   alert: Alert,
   previewMax: number,
+  /** How many thread replies the text may fill. */
+  replies: number,
 ): { subject: string; message: string; cut: boolean; pieces: string[] } {
   const { subject, message } = alert.original;
   const fullSubject = subject === null ? '_(no subject)_' : escapeMrkdwn(oneLine(subject));
   const subjectLine = subject === null ? fullSubject : fitLine(subject, BUDGET.subject);
-  const messageBlocks = codeBlocks(message, SECTION_MAX - '*Message:*\n'.length);
-  const cut = subjectLine !== fullSubject || messageBlocks.length > 1 || (messageBlocks[0]?.length ?? 0) > previewMax;
+  // Escaping only lengthens text, so a message longer than the preview is cut without escaping all of it.
+  const whole = message.length > previewMax ? null : codeBlocks(message, SECTION_MAX - '*Message:*\n'.length);
+  const cut = subjectLine !== fullSubject || whole === null || whole.length > 1 || (whole[0]?.length ?? 0) > previewMax;
   return {
     subject: subjectLine,
-    message: cut ? codeBlock(message, previewMax) : messageBlocks.join(''),
+    message: cut ? codeBlock(message.slice(0, previewMax), previewMax) : (whole ?? []).join(''),
     cut,
-    pieces: cut ? [...splitMrkdwn(`*Subject:* ${fullSubject}`, SECTION_MAX), ...codeBlocks(message, SECTION_MAX)] : [],
+    // The thread carries as much as its replies can hold; a longer notice is cut there, and says so.
+    pieces: cut
+      ? [
+          ...splitMrkdwn(`*Subject:* ${fullSubject}`, SECTION_MAX),
+          ...codeBlocks(truncateText(message, replies * THREAD_MESSAGE_CHARS), SECTION_MAX),
+        ]
+      : [],
   };
 }
 

@@ -19,7 +19,7 @@ import {
   title,
   UNRECOGNISED_EXPLANATION,
 } from './alert-wording.js';
-import { cleanText, oneLine } from './safe-text.js';
+import { cleanText, oneLine, truncateText } from './safe-text.js';
 
 export function renderText(alert: Alert): string {
   const sections =
@@ -124,6 +124,9 @@ function original(alert: Alert): string[] {
     heading(ORIGINAL_HEADING, '-'),
     `  Subject: ${subject === null ? '(none)' : oneLine(subject)}`,
     '',
-    indented(message, '    '),
+    indented(truncateText(message, ORIGINAL_TEXT_MAX), '    '),
   ];
 }
+
+/** AWS's text as an email can carry it (SNS takes 256 KB; the body keeps room for the alert itself). */
+const ORIGINAL_TEXT_MAX = 120_000;
