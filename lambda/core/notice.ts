@@ -388,15 +388,16 @@ function readSentence(
   // Each says which side its families stand on; with none there, the words speak of the other side's.
   for (const match of lower.matchAll(PASSING_BEFORE)) {
     const at = match.index ?? 0;
-    if (!familiesNear(named, lower, at, 'before', notAffected)) familiesNear(named, lower, at, 'after', notAffected);
+    if (!familiesNear(named, sentence.text, at, 'before', notAffected))
+      familiesNear(named, sentence.text, at, 'after', notAffected);
   }
   for (const match of lower.matchAll(PASSING_AFTER)) {
     const at = match.index ?? 0;
-    if (!familiesNear(named, lower, at + match[0].length, 'after', notAffected))
-      familiesNear(named, lower, at, 'before', notAffected);
+    if (!familiesNear(named, sentence.text, at + match[0].length, 'after', notAffected))
+      familiesNear(named, sentence.text, at, 'before', notAffected);
   }
   for (const match of lower.matchAll(ASIDE))
-    familiesNear(named, lower, (match.index ?? 0) + match[0].length, 'after', aside);
+    familiesNear(named, sentence.text, (match.index ?? 0) + match[0].length, 'after', aside);
   for (const cue of cues) {
     const nearest = nearestVersion(found, cue.start, cue.end);
     const version = found[nearest];
@@ -493,6 +494,12 @@ function familiesNear(
   let previous: { start: number; end: number } | undefined;
   for (let i = side === 'before' ? low - 1 : low; i >= 0 && i < named.length; i += step) {
     const mention = named[i] as { start: number; end: number; family: DriverFamily | 'other' };
+    // "EC2WinUtil 3.2.0 .NET Framework 4.8 is not required": the words are about the name nearer to them.
+    if (
+      previous === undefined &&
+      namesAnother(side === 'before' ? text.slice(mention.end, at) : text.slice(at, mention.start))
+    )
+      return false;
     if (previous !== undefined) {
       const between =
         side === 'before' ? text.slice(mention.end, previous.start) : text.slice(previous.end, mention.start);
@@ -503,6 +510,17 @@ function familiesNear(
   }
   return previous !== undefined;
 }
+
+/** Whether text names a product of its own: a capitalised word that is not part of how drivers are named. */
+function namesAnother(text: string): boolean {
+  for (const match of text.matchAll(/(?:^|[\s(])(\.?[A-Z][\w.]*)/g)) {
+    if (!DRIVER_WORDS.test((match[1] ?? '').toLowerCase())) return true;
+  }
+  return false;
+}
+
+const DRIVER_WORDS =
+  /^(?:windows|server|driver|drivers|package|packages|the|aws|amazon|instances?|customers?|version)$/;
 
 /** Whether a family other than `family` is named between two points of a sentence. */
 function namedBetween(
