@@ -21,7 +21,7 @@ function freshKey(): string {
 }
 
 function storeAt(now: () => number = Date.now) {
-  return createDeliveryStore({ client: dynamo.client, tableName: dynamo.tableName, now });
+  return createDeliveryStore({ dynamodb: dynamo.dynamodb, tableName: dynamo.tableName, now });
 }
 
 const MINUTE = 60_000;
@@ -115,7 +115,7 @@ describe('delivery store', () => {
   });
 
   it('fails with store-unavailable naming the table when DynamoDB cannot serve the claim', async () => {
-    const store = createDeliveryStore({ client: dynamo.client, tableName: 'no-such-table' });
+    const store = createDeliveryStore({ dynamodb: dynamo.dynamodb, tableName: 'no-such-table' });
 
     const failure = await store.claim(freshKey(), 'request-a', MINUTE).catch((error: unknown) => error);
 

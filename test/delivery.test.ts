@@ -32,7 +32,7 @@ let messageCounter = 0;
 
 beforeAll(async () => {
   dynamo = await startDynalite();
-  store = createDeliveryStore({ client: dynamo.client, tableName: dynamo.tableName });
+  store = createDeliveryStore({ dynamodb: dynamo.dynamodb, tableName: dynamo.tableName });
 });
 
 afterAll(async () => {
@@ -240,7 +240,7 @@ describe('delivering alerts exactly once per destination', () => {
     const [alert] = alerts;
     const longAgo = Date.now() - 10 * MINUTE;
     const crashedStore = createDeliveryStore({
-      client: dynamo.client,
+      dynamodb: dynamo.dynamodb,
       tableName: dynamo.tableName,
       now: () => longAgo,
     });
@@ -304,7 +304,7 @@ describe('delivering alerts exactly once per destination', () => {
   });
 
   it('fails without sending anything when the delivery table cannot be reached', async () => {
-    const missingTable = createDeliveryStore({ client: dynamo.client, tableName: 'no-such-table' });
+    const missingTable = createDeliveryStore({ dynamodb: dynamo.dynamodb, tableName: 'no-such-table' });
 
     const failure = await failureOf(deliver(freshAlerts(), { store: missingTable }));
 

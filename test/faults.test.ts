@@ -527,7 +527,7 @@ describe('faults: Slack never answering, and the docs pages failing, through rel
     slack.reset();
   });
 
-  const store = () => createDeliveryStore({ client: dynamo.client, tableName: dynamo.tableName });
+  const store = () => createDeliveryStore({ dynamodb: dynamo.dynamodb, tableName: dynamo.tableName });
   const invokeRelay =
     (event: unknown, deps: Omit<Parameters<typeof relayEvent>[1], 'store'>) =>
     async (requestId: string): Promise<void> => {

@@ -343,15 +343,17 @@ describe('scope: the history-page fetcher', () => {
 
   test('the handler reading live pages asks for nothing but the four pages', async () => {
     const relay = await startRelayHarness({ channels: ['C0ALERTS01'], email: false, env: { LIVE_CHANGELOG: 'true' } });
-    const slackOrigin = new URL(relay.slack.apiUrl).origin;
+    const standIns = [relay.slack.apiUrl, relay.dynamo.endpoint, relay.secrets.endpoint].map(
+      (url) => new URL(url).origin,
+    );
     const realFetch = globalThis.fetch;
     const outside: string[] = [];
     const docs: string[] = [];
-    // Slack's client also uses fetch: its requests go through to the stand-in; anything else is recorded and
-    // answered 503 here, so no request leaves the machine.
+    // Slack's client and the DynamoDB and Secrets Manager calls also use fetch: their requests go through to the
+    // stand-ins; anything else is recorded and answered 503 here, so no request leaves the machine.
     const spy = jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      if (url.startsWith(slackOrigin)) return realFetch(input, init);
+      if (standIns.some((origin) => url.startsWith(`${origin}/`))) return realFetch(input, init);
       (FOUR_PAGES.includes(url) ? docs : outside).push(url);
       return new Response('unavailable', { status: 503 });
     });
