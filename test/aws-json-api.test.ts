@@ -1,5 +1,9 @@
 import { AwsApiError, awsJsonApi, SECRETS_MANAGER } from '../lambda/adapters/aws-json-api.js';
 import { type SecretsStandIn, secretAnswers, startSecretsStandIn } from './support/secrets-stand-in.js';
+import { STAND_IN_TEST_MS } from './support/timeouts.js';
+
+// Real HTTP to loopback stand-ins and real waits: see support/timeouts.ts.
+jest.setTimeout(STAND_IN_TEST_MS);
 
 const SECRET_ID = 'relay/slack-bot-token';
 let secrets: SecretsStandIn;

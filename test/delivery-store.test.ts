@@ -2,6 +2,10 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { createDeliveryStore, deliveryKey } from '../lambda/adapters/delivery-store.js';
 import { RelayError } from '../lambda/core/errors.js';
 import { type Dynalite, startDynalite } from './support/dynalite.js';
+import { STAND_IN_TEST_MS } from './support/timeouts.js';
+
+// Real HTTP to loopback stand-ins and real waits: see support/timeouts.ts.
+jest.setTimeout(STAND_IN_TEST_MS);
 
 let dynamo: Dynalite;
 let keyCounter = 0;

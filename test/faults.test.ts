@@ -38,6 +38,10 @@ import {
 import { reliabilityTally } from './support/reliability-tally.js';
 import { secretAnswers } from './support/secrets-stand-in.js';
 import { answers, type RecordedRequest, type SlackStandIn, startSlackStandIn } from './support/slack-stand-in.js';
+import { STAND_IN_TEST_MS } from './support/timeouts.js';
+
+// Real HTTP to loopback stand-ins and real waits: see support/timeouts.ts.
+jest.setTimeout(STAND_IN_TEST_MS);
 
 const tally = reliabilityTally('faults');
 afterAll(() => tally.flush());
@@ -478,7 +482,7 @@ describe('faults: the real handler against Slack, DynamoDB and Secrets Manager s
     expect(errors).toEqual([]);
     expect(verdict).toMatchObject({ lost: 0, duplicated: 0 });
     expect(verdict.servedOnce).toHaveLength(3);
-  }, 30_000);
+  });
 
   test('the same event delivered 100 times, 20 at a time: one post per channel and one email', async () => {
     const parts = await harness();
@@ -498,7 +502,7 @@ describe('faults: the real handler against Slack, DynamoDB and Secrets Manager s
     expect(errors).toEqual([]);
     expect(verdict).toMatchObject({ lost: 0, duplicated: 0 });
     expect(verdict.servedOnce).toHaveLength(3);
-  }, 30_000);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -584,7 +588,7 @@ describe('faults: Slack never answering, and the docs pages failing, through rel
       expect(String((run.errors[0] as Error).message)).toMatch(/timed out|due to timeout/);
       expect(verdict).toMatchObject({ lost: 0, duplicated: 0, servedOnce: [`slack:${FIRST}`] });
       expect(run).toMatchObject({ invocations: 2, deadLettered: false });
-    }, 15_000);
+    });
   });
 
   describe('the docs pages failing', () => {

@@ -23,6 +23,10 @@ import { snsEvent } from './support/events.js';
 import { emailProblems, plainTextProblems, slackProblems } from './support/payload-checks.js';
 import { type RelayHarness, startRelayHarness } from './support/relay-harness.js';
 import { reliabilityTally } from './support/reliability-tally.js';
+import { STAND_IN_TEST_MS } from './support/timeouts.js';
+
+// Real HTTP to loopback stand-ins and real waits: see support/timeouts.ts.
+jest.setTimeout(STAND_IN_TEST_MS);
 
 const tally = reliabilityTally('fuzz');
 afterAll(() => tally.flush());
@@ -307,7 +311,7 @@ describe('fuzz: notification text through parse, enrich and render', () => {
       fc.asyncProperty(notification(fc.array(noiseLine, { maxLength: 6 })), expectOneAlertPerAnnouncement),
       runs(2000),
     );
-  }, 60_000);
+  });
 
   test('a 100 KB notification still gets one alert per announced release, within limits', async () => {
     await runProperty(
@@ -315,7 +319,7 @@ describe('fuzz: notification text through parse, enrich and render', () => {
       fc.asyncProperty(notification(hugeNoise), expectOneAlertPerAnnouncement),
       runs(25),
     );
-  }, 60_000);
+  });
 
   test('any text at all gives at least one alert, never the same release twice, and safe payloads', async () => {
     const anyNotification = fc.record({
@@ -347,7 +351,7 @@ describe('fuzz: notification text through parse, enrich and render', () => {
       }),
       runs(4000),
     );
-  }, 60_000);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -485,7 +489,7 @@ describe('fuzz: SNS events with missing and mistyped fields', () => {
       }),
       runs(3000),
     );
-  }, 60_000);
+  });
 
   test('any JSON value or JavaScript value as the event is either relayed or refused as invalid-event', async () => {
     const event = fc.oneof(
@@ -510,7 +514,7 @@ describe('fuzz: SNS events with missing and mistyped fields', () => {
       }),
       runs(1000),
     );
-  }, 60_000);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -571,7 +575,7 @@ describe('fuzz: the real handler', () => {
       }),
       runs(40),
     );
-  }, 60_000);
+  });
 
   test('a malformed event makes the handler throw invalid-event, and nothing is sent', async () => {
     await runProperty(
@@ -595,5 +599,5 @@ describe('fuzz: the real handler', () => {
       ),
       runs(100),
     );
-  }, 30_000);
+  });
 });

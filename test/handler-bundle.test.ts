@@ -4,21 +4,26 @@
  * against the local stand-ins. Only the delivery table carries state from one invocation to the next.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { createChangelogSource } from '../lambda/adapters/changelog-source.js';
 import { alertsForEvent, renderAlert } from '../lambda/relay.js';
-import { RELAY_BUNDLE_FILE, RELAY_NODE_OPTIONS, relayEsbuildOptions } from '../lib/relay-bundling.js';
+import { RELAY_BUNDLE_FILE, RELAY_NODE_OPTIONS } from '../lib/relay-bundling.js';
 import { loadEvent } from './support/events.js';
+import { relayBundleDir } from './support/relay-bundle.js';
 import { HARNESS_TOKEN, type RelayHarness, startRelayHarness } from './support/relay-harness.js';
 import type { RecordedRequest } from './support/slack-stand-in.js';
+import { PROCESS_TEST_MS } from './support/timeouts.js';
+
+// Bundles the handler once and runs it in a fresh Node process per invocation: see support/timeouts.ts.
+jest.setTimeout(PROCESS_TEST_MS);
 
 const REPO = join(__dirname, '..');
 const EVENTS = join(__dirname, 'fixtures', 'events');
 
 /**
- * Runs in the child: imports the bundle and calls its handler once with a context like the runtime's, then exits
+ * Runs in the child: loads the bundle (BUNDLE_DIR) and calls its handler once with a context like the runtime's, then exits
  * at once (Lambda freezes the process there; open keep-alive sockets would otherwise keep Node running).
  * Exit code 0: the handler resolved; 1: it threw.
  */
@@ -26,7 +31,8 @@ const RUNNER = `
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-const { handler } = createRequire(import.meta.url)('./${RELAY_BUNDLE_FILE}');
+const bundle = process.env.BUNDLE_DIR + '/${RELAY_BUNDLE_FILE}';
+const { handler } = createRequire(bundle)(bundle);
 
 const [eventFile, requestId] = process.argv.slice(2);
 const event = JSON.parse(readFileSync(eventFile, 'utf8'));
@@ -58,19 +64,17 @@ interface RunResult {
 }
 
 let bundleDir: string;
+let runnerDir: string;
 let relay: RelayHarness;
 
 beforeAll(async () => {
-  // Inside the repository, so the bundle's external @aws-sdk/* imports resolve from node_modules as the runtime's
-  // own copy would; .bench/ is git-ignored.
-  mkdirSync(join(REPO, '.bench'), { recursive: true });
-  bundleDir = mkdtempSync(join(REPO, '.bench', 'handler-bundle-'));
-  await build({ ...relayEsbuildOptions(join(REPO, 'lambda', 'handler.ts'), bundleDir), logLevel: 'silent' });
-  writeFileSync(join(bundleDir, 'run.mjs'), RUNNER);
+  bundleDir = await relayBundleDir();
+  runnerDir = mkdtempSync(join(tmpdir(), 'relay-bundle-runner-'));
+  writeFileSync(join(runnerDir, 'run.mjs'), RUNNER);
 });
 
 afterAll(() => {
-  rmSync(bundleDir, { recursive: true, force: true });
+  rmSync(runnerDir, { recursive: true, force: true });
 });
 
 beforeEach(async () => {
@@ -84,10 +88,15 @@ afterEach(async () => {
 
 /** Asynchronous on purpose: the stand-ins answer from this process's event loop while the child runs. */
 function runBundle(requestId: string, eventFile = 'pv-8.6.1.json'): Promise<RunResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...relay.env, NODE_OPTIONS: RELAY_NODE_OPTIONS };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...relay.env,
+    NODE_OPTIONS: RELAY_NODE_OPTIONS,
+    BUNDLE_DIR: bundleDir,
+  };
   delete env.AWS_PROFILE;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(bundleDir, 'run.mjs'), join(EVENTS, eventFile), requestId], {
+    const child = spawn(process.execPath, [join(runnerDir, 'run.mjs'), join(EVENTS, eventFile), requestId], {
       cwd: bundleDir,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -100,7 +109,8 @@ function runBundle(requestId: string, eventFile = 'pv-8.6.1.json'): Promise<RunR
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    // A child that hangs is killed rather than left behind when the test times out.
+    const timer = setTimeout(() => child.kill('SIGKILL'), PROCESS_TEST_MS);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

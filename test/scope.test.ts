@@ -17,6 +17,10 @@ import {
 } from './support/relay-harness.js';
 import { reliabilityTally } from './support/reliability-tally.js';
 import { answers } from './support/slack-stand-in.js';
+import { STAND_IN_TEST_MS } from './support/timeouts.js';
+
+// Real HTTP to loopback stand-ins and real waits: see support/timeouts.ts.
+jest.setTimeout(STAND_IN_TEST_MS);
 
 const tally = reliabilityTally('scope');
 afterAll(() => tally.flush());

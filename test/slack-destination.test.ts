@@ -4,6 +4,10 @@ import { postToSlack, slackDestination, THREAD_REPLY_RESERVE_MS } from '../lambd
 import { RelayError } from '../lambda/core/errors.js';
 import { renderedAlert } from './support/rendered-alert.js';
 import { answers, type SlackStandIn, startSlackStandIn } from './support/slack-stand-in.js';
+import { STAND_IN_TEST_MS } from './support/timeouts.js';
+
+// Real HTTP to loopback stand-ins and real waits: see support/timeouts.ts.
+jest.setTimeout(STAND_IN_TEST_MS);
 
 const TOKEN = 'xoxb-1111-2222-SECRETPART';
 const CHANNEL = 'C0123456789';

@@ -2,6 +2,10 @@ import { sharedSecretsProvider } from '../lambda/adapters/secrets-provider.js';
 import { readSlackToken } from '../lambda/adapters/slack-token.js';
 import { RelayError } from '../lambda/core/errors.js';
 import { type SecretsStandIn, secretAnswers, startSecretsStandIn } from './support/secrets-stand-in.js';
+import { STAND_IN_TEST_MS } from './support/timeouts.js';
+
+// Real HTTP to loopback stand-ins and real waits: see support/timeouts.ts.
+jest.setTimeout(STAND_IN_TEST_MS);
 
 const SECRET_ID = 'ec2-driver-relay/slack-bot-token';
 const TOKEN = 'xoxb-1111-2222-SECRETPART';
