@@ -72,8 +72,9 @@ function destinations(channels: readonly string[] = [OPS, TEAM]): Destination[] 
   };
   const client = createSlackClient(TOKEN, {
     apiUrl: slack.apiUrl,
-    timeoutMs: 2_000,
-    maxRetryTimeMs: 2_000,
+    // Long enough for a loaded machine: no test here is about Slack being slow.
+    timeoutMs: 20_000,
+    maxRetryTimeMs: 20_000,
     retryDelayMs: 20,
     logLevel: LogLevel.DEBUG,
     log: { debug: write, info: write, warn: write, error: write },

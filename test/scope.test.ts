@@ -322,7 +322,7 @@ describe('scope: the history-page fetcher', () => {
       server.route('/aws-pv.html', { redirect: '/secret.html' });
       server.route('/secret.html', { body: fixturePage('aws-pv.html') });
 
-      const outcome = await refusalOf(fetchHistoryPage('aws-pv', { urls, timeoutMs: 1000 }));
+      const outcome = await refusalOf(fetchHistoryPage('aws-pv', { urls, timeoutMs: 20_000 }));
 
       tally.record({
         name: 'real HTTP: redirect to an unlisted path',
@@ -338,7 +338,7 @@ describe('scope: the history-page fetcher', () => {
       server.route('/aws-pv.html', { redirect: '/ena.html#history' });
       server.route('/ena.html', { body: fixturePage('ena.html') });
 
-      const html = await fetchHistoryPage('aws-pv', { urls, timeoutMs: 1000 });
+      const html = await fetchHistoryPage('aws-pv', { urls, timeoutMs: 20_000 });
 
       expect(html).toBe(fixturePage('ena.html'));
       expect(server.requests.map((request) => request.path)).toEqual(['/aws-pv.html', '/ena.html']);

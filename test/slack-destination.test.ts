@@ -34,7 +34,8 @@ function captureLog(): LogSink & { warn(message: string): void } {
 function client(options: { timeoutMs?: number; maxRetryTimeMs?: number; token?: string } = {}) {
   return createSlackClient(options.token ?? TOKEN, {
     apiUrl: slack.apiUrl,
-    timeoutMs: options.timeoutMs ?? 2_000,
+    // Long enough for a loaded machine, except in the test about Slack never answering.
+    timeoutMs: options.timeoutMs ?? 20_000,
     maxRetryTimeMs: options.maxRetryTimeMs ?? 3_000,
     retryDelayMs: 20,
     log: captureLog(),

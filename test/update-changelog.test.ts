@@ -35,7 +35,8 @@ function livePages(overrides: Partial<Record<DriverFamily, PageRoute>> = {}): vo
   for (const [family, route] of Object.entries(pages)) server.route(PATHS[family as DriverFamily], route);
 }
 
-function update(timeoutMs = 2_000) {
+/** The default budget leaves a loaded machine time to serve the pages; only the timeout case passes a short one. */
+function update(timeoutMs = 20_000) {
   const urls = Object.fromEntries(Object.entries(PATHS).map(([family, path]) => [family, server.url(path)])) as Record<
     DriverFamily,
     string
