@@ -108,18 +108,6 @@ describe('parseHistoryPage on the AWS PV page', () => {
       { windowsServer: 'Windows Server 2003', driver: 'Citrix PV 5.9' },
     ]);
   });
-
-  it('reads the full page in well under 10 ms', () => {
-    for (let warmUp = 0; warmUp < 5; warmUp++) parseHistoryPage(html, 'aws-pv');
-    const times: number[] = [];
-    for (let run = 0; run < 21; run++) {
-      const start = performance.now();
-      parseHistoryPage(html, 'aws-pv');
-      times.push(performance.now() - start);
-    }
-    times.sort((a, b) => a - b);
-    expect(times[10]).toBeLessThan(10);
-  });
 });
 
 describe('parseHistoryPage on the ENA page', () => {
