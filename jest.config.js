@@ -15,8 +15,6 @@ module.exports = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
-  // The reliability suite (faults, fuzz, scope) tallies what it tried; the teardown prints the whole-run figures.
-  globalSetup: '<rootDir>/test/support/reliability-setup.ts',
-  globalTeardown: '<rootDir>/test/support/reliability-teardown.ts',
-  reporters: ['default', '<rootDir>/test/support/closing-line-reporter.js'],
+  // After jest's own: the reliability suites' table and summary, then the plain totals line as the last line.
+  reporters: ['default', '<rootDir>/test/support/reliability-reporter.js'],
 };

@@ -14,50 +14,51 @@ export type ColdStartMode = 'nothing' | 'load' | 'handle';
 const MODES: readonly ColdStartMode[] = ['nothing', 'load', 'handle'];
 
 /**
- * Runs in the child. `handle` turns the SNS event into what the function gets from its work queue (one SQS record
- * per notification, its body the SNS message), gives each notification a fresh MessageId (the delivery table would
- * otherwise skip it as delivered) and exits at once when the handler settles: Lambda freezes the process there, and open keep-alive
- * sockets would otherwise keep Node running. It reports the CPU time it used on fd 3: on a busy machine that varies
- * less than wall time.
+ * Runs in the child, as CommonJS like the Lambda runtime's own loading of a CommonJS handler (an ES-module script
+ * would add Node's ES-module loader to the modes that load the bundle and not to `nothing`). `handle` gives the
+ * event a fresh MessageId (the delivery table would otherwise skip it as delivered) and exits at once when the
+ * handler settles: Lambda freezes the process there, and open keep-alive sockets would otherwise keep Node running.
+ * It reports the CPU time it used on fd 3: on a busy machine that varies less than wall time.
  */
 const CHILD = `
+const { readFileSync, writeSync } = require('node:fs');
+const { randomUUID } = require('node:crypto');
 const mode = process.env.BENCH_MODE;
-const { writeSync } = await import('node:fs');
-if (mode !== 'nothing') {
-  // The bundle is CommonJS: load it with require, as the Lambda runtime loads a CommonJS handler.
-  const { createRequire } = await import('node:module');
-  const { handler } = createRequire(process.env.BENCH_BUNDLE)(process.env.BENCH_BUNDLE);
-  if (mode === 'handle') {
-    const { readFileSync } = await import('node:fs');
-    const { randomUUID } = await import('node:crypto');
-    const notifications = JSON.parse(readFileSync(process.env.BENCH_EVENT, 'utf8'));
-    const event = {
-      Records: notifications.Records.map(({ Sns }) => ({
-        messageId: randomUUID(),
-        eventSource: 'aws:sqs',
-        attributes: { ApproximateReceiveCount: '1' },
-        body: JSON.stringify({ ...Sns, MessageId: randomUUID() }),
-      })),
-    };
-    const deadline = Date.now() + 60000;
-    const context = {
-      functionName: 'relay-bench', functionVersion: '$LATEST', memoryLimitInMB: '256',
-      invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:relay-bench',
-      awsRequestId: randomUUID(), logGroupName: '/aws/lambda/relay-bench', logStreamName: 'bench',
-      callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => deadline - Date.now(),
-    };
-    try {
-      const { batchItemFailures } = await handler(event, context);
-      if (batchItemFailures.length > 0) throw new Error('records failed: ' + JSON.stringify(batchItemFailures));
-    } catch (error) {
-      console.error(error);
-      process.exit(1);
-    }
+const report = () => {
+  const { user, system } = process.cpuUsage();
+  writeSync(3, JSON.stringify({ cpuMs: (user + system) / 1000, maxRssKiB: process.resourceUsage().maxRSS }));
+  process.exit(0);
+};
+if (mode === 'nothing') report();
+const { handler } = require(process.env.BENCH_BUNDLE);
+if (mode === 'load') report();
+// What the function gets from its work queue: one SQS record per notification, its body the SNS message.
+const notifications = JSON.parse(readFileSync(process.env.BENCH_EVENT, 'utf8'));
+const event = {
+  Records: notifications.Records.map(({ Sns }) => ({
+    messageId: randomUUID(),
+    eventSource: 'aws:sqs',
+    attributes: { ApproximateReceiveCount: '1' },
+    body: JSON.stringify({ ...Sns, MessageId: randomUUID() }),
+  })),
+};
+const deadline = Date.now() + 60000;
+const context = {
+  functionName: 'relay-bench', functionVersion: '$LATEST', memoryLimitInMB: '256',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:relay-bench',
+  awsRequestId: randomUUID(), logGroupName: '/aws/lambda/relay-bench', logStreamName: 'bench',
+  callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => deadline - Date.now(),
+};
+handler(event, context).then(({ batchItemFailures }) => {
+  if (batchItemFailures.length > 0) {
+    console.error('records failed: ' + JSON.stringify(batchItemFailures));
+    process.exit(1);
   }
-}
-const { user, system } = process.cpuUsage();
-writeSync(3, JSON.stringify({ cpuMs: (user + system) / 1000, maxRssKiB: process.resourceUsage().maxRSS }));
-process.exit(0);
+  report();
+}, (error) => {
+  console.error(error);
+  process.exit(1);
+});
 `;
 
 export interface ColdStartOptions {
@@ -117,8 +118,8 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
       SLACK_CHANNELS: CHANNEL,
       SLACK_TOKEN_SECRET_ID: TOKEN_SECRET,
       SLACK_API_URL: slack.apiUrl,
-      DRIVER_TOPIC_ARN: 'arn:aws:sns:us-east-1:801119661308:ec2-windows-drivers',
       DELIVERY_TABLE_NAME: dynamo.tableName,
+      DRIVER_TOPIC_ARN: 'arn:aws:sns:us-east-1:801119661308:ec2-windows-drivers',
       LIVE_CHANGELOG: 'false',
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'AKIDBENCH',
@@ -169,7 +170,7 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
 function runChild(mode: ColdStartMode, env: NodeJS.ProcessEnv, nodeArgs: readonly string[]): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [...nodeArgs, '--input-type=module', '-e', CHILD], {
+    const child = spawn(process.execPath, [...nodeArgs, '-e', CHILD], {
       env: { ...env, BENCH_MODE: mode },
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     });

@@ -71,8 +71,9 @@ export interface DeliverAlertsInput {
 
 /**
  * Record writes after a successful send: attempts, and the wait before the second (it doubles after each). Each
- * attempt is one store call, which the DynamoDB client itself retries (3 attempts) first; this outer loop rides out a
- * throttled table for a few seconds more, since a send left unrecorded is sent again by the next retry.
+ * attempt is one store call (its client retries only 5xx and 429 answers); this loop rides out a throttled table
+ * (DynamoDB answers 400 ProvisionedThroughputExceededException) for a few seconds, since a send left unrecorded is
+ * sent again by the next retry.
  */
 const RECORD_ATTEMPTS = 5;
 const RECORD_RETRY_DELAY_MS = 200;

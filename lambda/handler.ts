@@ -1,7 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createChangelogSource } from './adapters/changelog-source.js';
 import { createDeliveryStore } from './adapters/delivery-store.js';
@@ -26,7 +25,7 @@ const changelogs = createChangelogSource({
     logger.warn('Skipped history page rows the reader could not use', { family, skipped });
   },
 });
-const store = createDeliveryStore({ client: new DynamoDBClient({}), tableName: config.deliveryTableName });
+const store = createDeliveryStore({ tableName: config.deliveryTableName });
 const destinations = createDestinations(config, { logger });
 const deps = { changelogs, destinations, store, topicArn: config.driverTopicArn, logger, metrics };
 

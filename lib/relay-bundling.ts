@@ -16,8 +16,9 @@ export const RELAY_BUNDLE_FILE = 'index.js';
 export const RELAY_BUNDLE = {
   target: 'node24',
   // CommonJS, not ES modules: the AWS SDK the runtime provides is CommonJS, and `require`d from a CommonJS bundle
-  // it skips Node's ES-module loader (format detection, export lexing), about 30 ms of every cold start on
-  // 2 cores (npm run bench). Bundled ES-module-only dependencies (htmlparser2) are converted by esbuild.
+  // it skips Node's ES-module loader (format detection, export lexing), about 30 ms on 2 cores (npm run bench) when
+  // it is loaded (SNS, for email; DynamoDB and Secrets Manager go through aws4fetch). Bundled ES-module-only
+  // dependencies (htmlparser2) are converted by esbuild.
   format: 'cjs',
   minify: true,
   sourcemap: true,

@@ -3,6 +3,10 @@ import { fetchHistoryPage, type HistoryPageUrls } from '../lambda/adapters/histo
 import { snapshotChangelog } from '../lambda/core/bundled-snapshot.js';
 import type { DriverFamily } from '../lambda/core/driver-family.js';
 import { fixturePage, type PageRoute, type PageServer, startPageServer } from './support/page-server.js';
+import { STAND_IN_TEST_MS } from './support/timeouts.js';
+
+// Real HTTP to loopback stand-ins and real waits: see support/timeouts.ts.
+jest.setTimeout(STAND_IN_TEST_MS);
 
 const PV_PAGE = '/AWSEC2/latest/UserGuide/xen-drivers-overview.html';
 const ENA_PAGE = '/AWSEC2/latest/UserGuide/ena-driver-releases-windows.html';
@@ -33,24 +37,18 @@ function liveUrls(): HistoryPageUrls {
 }
 
 /**
- * A live source reading the loopback server, on the test's clock. The fetch budget is real time: short only where
- * the timeout is what a case tests, so a page that answers is never cut off by a busy machine.
+ * A live source reading the loopback server, on the test's clock. Its fetch timeout leaves a loaded machine time to
+ * serve even a 4 MB page; only a page that never answers is given a short one.
  */
-function liveSource({
-  timeoutMs = 5_000,
-  ...options
-}: {
-  ttlMs?: number;
-  failureTtlMs?: number;
-  timeoutMs?: number;
-} = {}) {
+function liveSource(options: { ttlMs?: number; failureTtlMs?: number; timeoutMs?: number } = {}) {
+  const { timeoutMs = 20_000, ...rest } = options;
   const urls = liveUrls();
   return createChangelogSource({
     live: true,
     fetchPage: (family) => fetchHistoryPage(family, { urls, timeoutMs }),
     now: () => clock,
     onFallback: (family, reason) => fallbacks.push([family, reason]),
-    ...options,
+    ...rest,
   });
 }
 
@@ -123,7 +121,8 @@ test.each<[string, PageRoute, string]>([
 ])('%s falls back to the snapshot and says why', async (_case, route, reason) => {
   server.route(PV_PAGE, route);
 
-  const changelog = await liveSource(route.hang ? { timeoutMs: 200 } : {}).getChangelog('aws-pv', '8.6.1');
+  const source = 'hang' in route ? liveSource({ timeoutMs: 200 }) : liveSource();
+  const changelog = await source.getChangelog('aws-pv', '8.6.1');
 
   expect(changelog).toEqual(snapshotChangelog('aws-pv'));
   expect(changelog.origin).toBe('snapshot');

@@ -4,6 +4,10 @@ import { promisify } from 'node:util';
 import { type CliIo, main } from '../lambda/cli/main';
 import { eventText, loadSqsEvent, sqsRecord } from './support/events';
 import { answers, type SlackStandIn, startSlackStandIn } from './support/slack-stand-in';
+import { PROCESS_TEST_MS } from './support/timeouts.js';
+
+// Some tests run the bin in a Node process (building the CLI first when a source changed): see support/timeouts.ts.
+jest.setTimeout(PROCESS_TEST_MS);
 
 const EVENTS = join(__dirname, 'fixtures', 'events');
 const PAGES = join(__dirname, 'fixtures', 'pages');
@@ -297,7 +301,7 @@ describe('the driver-relay command', () => {
         '--format',
         'json',
       ],
-      { timeout: 60_000 },
+      { timeout: PROCESS_TEST_MS },
     );
 
     expect(JSON.parse(stdout).alerts[0]).toMatchObject({ family: 'aws-pv', version: '8.6.1' });

@@ -2,6 +2,10 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { createDeliveryStore, deliveryKey } from '../lambda/adapters/delivery-store.js';
 import { RelayError } from '../lambda/core/errors.js';
 import { type Dynalite, startDynalite } from './support/dynalite.js';
+import { STAND_IN_TEST_MS } from './support/timeouts.js';
+
+// Real HTTP to loopback stand-ins and real waits: see support/timeouts.ts.
+jest.setTimeout(STAND_IN_TEST_MS);
 
 let dynamo: Dynalite;
 let keyCounter = 0;
@@ -21,7 +25,7 @@ function freshKey(): string {
 }
 
 function storeAt(now: () => number = Date.now) {
-  return createDeliveryStore({ client: dynamo.client, tableName: dynamo.tableName, now });
+  return createDeliveryStore({ dynamodb: dynamo.dynamodb, tableName: dynamo.tableName, now });
 }
 
 const MINUTE = 60_000;
@@ -115,7 +119,7 @@ describe('delivery store', () => {
   });
 
   it('fails with store-unavailable naming the table when DynamoDB cannot serve the claim', async () => {
-    const store = createDeliveryStore({ client: dynamo.client, tableName: 'no-such-table' });
+    const store = createDeliveryStore({ dynamodb: dynamo.dynamodb, tableName: 'no-such-table' });
 
     const failure = await store.claim(freshKey(), 'request-a', MINUTE).catch((error: unknown) => error);
 

@@ -1,11 +1,7 @@
-import {
-  type DynamoDBClient,
-  ProvisionedThroughputExceededException,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { LogLevel } from '@slack/web-api';
 import { mockClient } from 'aws-sdk-client-mock';
+import { AwsApiError, type AwsJsonCall } from '../lambda/adapters/aws-json-api.js';
 import { createDeliveryStore, type DeliveryStore, deliveryKey } from '../lambda/adapters/delivery-store.js';
 import { emailDestination } from '../lambda/adapters/email-destination.js';
 import { createSlackClient } from '../lambda/adapters/slack-client.js';
@@ -24,6 +20,10 @@ import { countedMetrics } from './support/counted-metrics.js';
 import { type Dynalite, startDynalite } from './support/dynalite.js';
 import { renderedAlert } from './support/rendered-alert.js';
 import { answers, type SlackStandIn, startSlackStandIn } from './support/slack-stand-in.js';
+import { STAND_IN_TEST_MS } from './support/timeouts.js';
+
+// Real HTTP to loopback stand-ins and real waits: see support/timeouts.ts.
+jest.setTimeout(STAND_IN_TEST_MS);
 
 const TOKEN = 'xoxb-1111-2222-SECRETPART';
 const OPS = 'C0OPS000001';
@@ -40,7 +40,7 @@ let messageCounter = 0;
 
 beforeAll(async () => {
   dynamo = await startDynalite();
-  store = createDeliveryStore({ client: dynamo.client, tableName: dynamo.tableName });
+  store = createDeliveryStore({ dynamodb: dynamo.dynamodb, tableName: dynamo.tableName });
 });
 
 afterAll(async () => {
@@ -76,8 +76,9 @@ function destinations(channels: readonly string[] = [OPS, TEAM]): Destination[] 
   };
   const client = createSlackClient(TOKEN, {
     apiUrl: slack.apiUrl,
-    timeoutMs: 2_000,
-    maxRetryTimeMs: 2_000,
+    // Long enough for a loaded machine: no test here is about Slack being slow.
+    timeoutMs: 20_000,
+    maxRetryTimeMs: 20_000,
     retryDelayMs: 20,
     logLevel: LogLevel.DEBUG,
     log: { debug: write, info: write, warn: write, error: write },
@@ -248,7 +249,7 @@ describe('delivering alerts exactly once per destination', () => {
     const [alert] = alerts;
     const longAgo = Date.now() - 10 * MINUTE;
     const crashedStore = createDeliveryStore({
-      client: dynamo.client,
+      dynamodb: dynamo.dynamodb,
       tableName: dynamo.tableName,
       now: () => longAgo,
     });
@@ -333,7 +334,7 @@ describe('delivering alerts exactly once per destination', () => {
   });
 
   it('fails without sending anything when the delivery table cannot be reached', async () => {
-    const missingTable = createDeliveryStore({ client: dynamo.client, tableName: 'no-such-table' });
+    const missingTable = createDeliveryStore({ dynamodb: dynamo.dynamodb, tableName: 'no-such-table' });
 
     const failure = await failureOf(deliver(freshAlerts(), { store: missingTable }));
 
@@ -366,25 +367,24 @@ describe('recording a delivery that went out', () => {
   function throttledRecords(times: number) {
     let left = times;
     let recordWrites = 0;
-    const client = {
-      send: (command: unknown) => {
-        if (command instanceof UpdateItemCommand) {
-          recordWrites += 1;
-          if (left > 0) {
-            left -= 1;
-            return Promise.reject(
-              new ProvisionedThroughputExceededException({
-                message: 'The level of configured provisioned throughput for the table was exceeded.',
-                $metadata: { httpStatusCode: 400 },
-              }),
-            );
-          }
+    const dynamodb: AwsJsonCall = (operation, input) => {
+      if (operation === 'UpdateItem') {
+        recordWrites += 1;
+        if (left > 0) {
+          left -= 1;
+          return Promise.reject(
+            new AwsApiError(
+              'ProvisionedThroughputExceededException',
+              'The level of configured provisioned throughput for the table was exceeded.',
+              400,
+            ),
+          );
         }
-        return dynamo.client.send(command as UpdateItemCommand);
-      },
-    } as unknown as DynamoDBClient;
+      }
+      return dynamo.dynamodb(operation, input);
+    };
     return {
-      store: createDeliveryStore({ client, tableName: dynamo.tableName }),
+      store: createDeliveryStore({ dynamodb, tableName: dynamo.tableName }),
       recordWrites: () => recordWrites,
     };
   }

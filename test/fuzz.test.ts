@@ -24,6 +24,10 @@ import { snsEvent, snsMessageBody, sqsEvent, sqsRecord } from './support/events.
 import { emailProblems, plainTextProblems, slackProblems } from './support/payload-checks.js';
 import { type RelayHarness, startRelayHarness } from './support/relay-harness.js';
 import { reliabilityTally } from './support/reliability-tally.js';
+import { STAND_IN_TEST_MS } from './support/timeouts.js';
+
+// Real HTTP to loopback stand-ins and real waits: see support/timeouts.ts.
+jest.setTimeout(STAND_IN_TEST_MS);
 
 const tally = reliabilityTally('fuzz');
 afterAll(() => tally.flush());
@@ -314,7 +318,7 @@ describe('fuzz: notification text through parse, enrich and render', () => {
       fc.asyncProperty(notification(fc.array(noiseLine, { maxLength: 6 })), expectOneAlertPerAnnouncement),
       runs(2000),
     );
-  }, 60_000);
+  });
 
   test('a 100 KB notification still gets one alert per announced release, within limits', async () => {
     await runProperty(
@@ -322,7 +326,7 @@ describe('fuzz: notification text through parse, enrich and render', () => {
       fc.asyncProperty(notification(hugeNoise), expectOneAlertPerAnnouncement),
       runs(25),
     );
-  }, 60_000);
+  });
 
   test('any text at all gives at least one alert, never the same release twice, and safe payloads', async () => {
     const anyNotification = fc.record({
@@ -354,7 +358,7 @@ describe('fuzz: notification text through parse, enrich and render', () => {
       }),
       runs(4000),
     );
-  }, 60_000);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -492,7 +496,7 @@ describe('fuzz: SNS events (the command line’s input) with missing and mistype
       }),
       runs(3000),
     );
-  }, 60_000);
+  });
 
   test('any JSON value or JavaScript value as the event is either relayed or refused as invalid-event', async () => {
     const event = fc.oneof(
@@ -517,7 +521,7 @@ describe('fuzz: SNS events (the command line’s input) with missing and mistype
       }),
       runs(1000),
     );
-  }, 60_000);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -701,7 +705,7 @@ describe('fuzz: the real handler', () => {
       }),
       runs(40),
     );
-  }, 60_000);
+  });
 
   test('a malformed message fails its record as invalid-event, one from another topic is refused without a retry, and nothing is sent', async () => {
     let delivery = 0;
@@ -731,5 +735,5 @@ describe('fuzz: the real handler', () => {
       ),
       runs(100),
     );
-  }, 30_000);
+  });
 });

@@ -7,21 +7,21 @@
 
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
-import { build } from 'esbuild';
 import { createChangelogSource } from '../lambda/adapters/changelog-source.js';
 import { alertsForEvent, renderAlert } from '../lambda/relay.js';
-import { RELAY_BUNDLE_FILE, RELAY_NODE_OPTIONS, relayEsbuildOptions } from '../lib/relay-bundling.js';
+import { RELAY_BUNDLE_FILE, RELAY_NODE_OPTIONS } from '../lib/relay-bundling.js';
 import { eventText, loadEvent, loadSqsEvent, sqsRecord } from './support/events.js';
+import { relayBundleDir } from './support/relay-bundle.js';
 import { HARNESS_TOKEN, type RelayHarness, startRelayHarness } from './support/relay-harness.js';
 import type { RecordedRequest } from './support/slack-stand-in.js';
-
-const REPO = join(__dirname, '..');
+import { PROCESS_TEST_MS } from './support/timeouts.js';
 
 /**
- * Runs in the child: imports the bundle and calls its handler once with a context like the runtime's, then exits
+ * Runs in the child: loads the bundle (BUNDLE_DIR) and calls its handler once with a context like the runtime's, then exits
  * at once (Lambda freezes the process there; open keep-alive sockets would otherwise keep Node running).
  * Exit code 0: the handler resolved, and what it returned is printed; 1: it threw.
  */
@@ -29,7 +29,8 @@ const RUNNER = `
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-const { handler } = createRequire(import.meta.url)('./${RELAY_BUNDLE_FILE}');
+const bundle = process.env.BUNDLE_DIR + '/${RELAY_BUNDLE_FILE}';
+const { handler } = createRequire(bundle)(bundle);
 
 const [eventFile, requestId] = process.argv.slice(2);
 const event = JSON.parse(readFileSync(eventFile, 'utf8'));
@@ -61,23 +62,21 @@ interface RunResult {
   readonly stderr: string;
 }
 
-// Each case starts one or two Node processes that load the bundle cold: seconds each on a busy machine.
-jest.setTimeout(60_000);
+// Bundles the handler once and runs it in a fresh Node process per invocation: see support/timeouts.ts.
+jest.setTimeout(PROCESS_TEST_MS);
 
 let bundleDir: string;
+let runnerDir: string;
 let relay: RelayHarness;
 
 beforeAll(async () => {
-  // Inside the repository, so the bundle's external @aws-sdk/* imports resolve from node_modules as the runtime's
-  // own copy would; .bench/ is git-ignored.
-  mkdirSync(join(REPO, '.bench'), { recursive: true });
-  bundleDir = mkdtempSync(join(REPO, '.bench', 'handler-bundle-'));
-  await build({ ...relayEsbuildOptions(join(REPO, 'lambda', 'handler.ts'), bundleDir), logLevel: 'silent' });
-  writeFileSync(join(bundleDir, 'run.mjs'), RUNNER);
+  bundleDir = await relayBundleDir();
+  runnerDir = mkdtempSync(join(tmpdir(), 'relay-bundle-runner-'));
+  writeFileSync(join(runnerDir, 'run.mjs'), RUNNER);
 });
 
 afterAll(() => {
-  rmSync(bundleDir, { recursive: true, force: true });
+  rmSync(runnerDir, { recursive: true, force: true });
 });
 
 beforeEach(async () => {
@@ -91,12 +90,17 @@ afterEach(async () => {
 
 /** Asynchronous on purpose: the stand-ins answer from this process's event loop while the child runs. */
 function runBundle(requestId: string, event: SQSEvent = loadSqsEvent('pv-8.6.1')): Promise<RunResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...relay.env, NODE_OPTIONS: RELAY_NODE_OPTIONS };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...relay.env,
+    NODE_OPTIONS: RELAY_NODE_OPTIONS,
+    BUNDLE_DIR: bundleDir,
+  };
   delete env.AWS_PROFILE;
-  const eventFile = join(bundleDir, `event-${randomUUID()}.json`);
+  const eventFile = join(runnerDir, `event-${randomUUID()}.json`);
   writeFileSync(eventFile, JSON.stringify(event));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(bundleDir, 'run.mjs'), eventFile, requestId], {
+    const child = spawn(process.execPath, [join(runnerDir, 'run.mjs'), eventFile, requestId], {
       cwd: bundleDir,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -109,8 +113,8 @@ function runBundle(requestId: string, event: SQSEvent = loadSqsEvent('pv-8.6.1')
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
     });
-    // Only against a hang: a cold start takes a few seconds on a busy machine, never half a minute.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    // A child that hangs is killed rather than left behind when the test times out.
+    const timer = setTimeout(() => child.kill('SIGKILL'), PROCESS_TEST_MS);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -199,7 +203,7 @@ describe('the bundled handler', () => {
     };
     expect(failure?.sqsMessageId).toBe(bad.messageId);
     expect(failure?.error?.message).toMatch(/^invalid SNS message: not JSON/);
-    expect(failure?.error?.stack).toContain(join(REPO, 'lambda', 'core', 'sns-event.ts'));
+    expect(failure?.error?.stack).toContain(join(__dirname, '..', 'lambda', 'core', 'sns-event.ts'));
     for (const channel of relay.channels) expect(topLevel(relay.slack.messages(channel))).toHaveLength(1);
   });
 

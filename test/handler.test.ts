@@ -23,6 +23,10 @@ import {
 } from './support/relay-harness.js';
 import type { RecordedRequest } from './support/slack-stand-in.js';
 import { answers } from './support/slack-stand-in.js';
+import { STAND_IN_TEST_MS } from './support/timeouts.js';
+
+// Real HTTP to loopback stand-ins and real waits: see support/timeouts.ts.
+jest.setTimeout(STAND_IN_TEST_MS);
 
 const [FIRST, SECOND] = ['C0ALERTS01', 'C0ALERTS02'] as const;
 

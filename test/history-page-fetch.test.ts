@@ -3,6 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { fetchHistoryPage, type HistoryPageUrls } from '../lambda/adapters/history-page-fetch.js';
 import { FAMILIES } from '../lambda/core/driver-family.js';
 import { fixturePage, type PageServer, startPageServer } from './support/page-server.js';
+import { STAND_IN_TEST_MS } from './support/timeouts.js';
+
+// Real HTTP to loopback stand-ins and real waits: see support/timeouts.ts.
+jest.setTimeout(STAND_IN_TEST_MS);
 
 const PAGE = '/AWSEC2/latest/UserGuide/xen-drivers-overview.html';
 const ENA_PAGE = '/AWSEC2/latest/UserGuide/ena-driver-releases-windows.html';

@@ -17,6 +17,10 @@ import {
 } from './support/relay-harness.js';
 import { reliabilityTally } from './support/reliability-tally.js';
 import { answers } from './support/slack-stand-in.js';
+import { STAND_IN_TEST_MS } from './support/timeouts.js';
+
+// Real HTTP to loopback stand-ins and real waits: see support/timeouts.ts.
+jest.setTimeout(STAND_IN_TEST_MS);
 
 const tally = reliabilityTally('scope');
 afterAll(() => tally.flush());
@@ -368,7 +372,7 @@ describe('scope: the history-page fetcher', () => {
       server.route('/aws-pv.html', { redirect: '/secret.html' });
       server.route('/secret.html', { body: fixturePage('aws-pv.html') });
 
-      const outcome = await refusalOf(fetchHistoryPage('aws-pv', { urls, timeoutMs: 1000 }));
+      const outcome = await refusalOf(fetchHistoryPage('aws-pv', { urls, timeoutMs: 20_000 }));
 
       tally.record({
         name: 'real HTTP: redirect to an unlisted path',
@@ -384,7 +388,7 @@ describe('scope: the history-page fetcher', () => {
       server.route('/aws-pv.html', { redirect: '/ena.html#history' });
       server.route('/ena.html', { body: fixturePage('ena.html') });
 
-      const outcome = await refusalOf(fetchHistoryPage('aws-pv', { urls, timeoutMs: 1000 }));
+      const outcome = await refusalOf(fetchHistoryPage('aws-pv', { urls, timeoutMs: 20_000 }));
 
       tally.record({
         name: "real HTTP: redirect to another family's page",
@@ -399,15 +403,17 @@ describe('scope: the history-page fetcher', () => {
 
   test('the handler reading live pages asks for nothing but the four pages', async () => {
     const relay = await startRelayHarness({ channels: ['C0ALERTS01'], email: false, env: { LIVE_CHANGELOG: 'true' } });
-    const slackOrigin = new URL(relay.slack.apiUrl).origin;
+    const standIns = [relay.slack.apiUrl, relay.dynamo.endpoint, relay.secrets.endpoint].map(
+      (url) => new URL(url).origin,
+    );
     const realFetch = globalThis.fetch;
     const outside: string[] = [];
     const docs: string[] = [];
-    // Slack's client also uses fetch: its requests go through to the stand-in; anything else is recorded and
-    // answered 503 here, so no request leaves the machine.
+    // Slack's client and the DynamoDB and Secrets Manager calls also use fetch: their requests go through to the
+    // stand-ins; anything else is recorded and answered 503 here, so no request leaves the machine.
     const spy = jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      if (url.startsWith(slackOrigin)) return realFetch(input, init);
+      if (standIns.some((origin) => url.startsWith(`${origin}/`))) return realFetch(input, init);
       (FOUR_PAGES.includes(url) ? docs : outside).push(url);
       return new Response('unavailable', { status: 503 });
     });

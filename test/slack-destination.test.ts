@@ -5,6 +5,10 @@ import { RelayError } from '../lambda/core/errors.js';
 import { countedMetrics } from './support/counted-metrics.js';
 import { renderedAlert } from './support/rendered-alert.js';
 import { answers, type SlackStandIn, startSlackStandIn } from './support/slack-stand-in.js';
+import { STAND_IN_TEST_MS } from './support/timeouts.js';
+
+// Real HTTP to loopback stand-ins and real waits: see support/timeouts.ts.
+jest.setTimeout(STAND_IN_TEST_MS);
 
 const TOKEN = 'xoxb-1111-2222-SECRETPART';
 const CHANNEL = 'C0123456789';
@@ -33,7 +37,8 @@ function captureLog(): LogSink & { warn(message: string): void } {
 function client(options: { timeoutMs?: number; maxRetryTimeMs?: number; token?: string } = {}) {
   return createSlackClient(options.token ?? TOKEN, {
     apiUrl: slack.apiUrl,
-    timeoutMs: options.timeoutMs ?? 2_000,
+    // Long enough for a loaded machine, except in the test about Slack never answering.
+    timeoutMs: options.timeoutMs ?? 20_000,
     maxRetryTimeMs: options.maxRetryTimeMs ?? 3_000,
     retryDelayMs: 20,
     log: captureLog(),

@@ -1,20 +1,36 @@
-import { clearCaches } from '@aws-lambda-powertools/parameters';
-import {
-  GetSecretValueCommand,
-  ResourceNotFoundException,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
+import { sharedSecretsProvider } from '../lambda/adapters/secrets-provider.js';
 import { readSlackToken } from '../lambda/adapters/slack-token.js';
 import { RelayError } from '../lambda/core/errors.js';
+import { type SecretsStandIn, secretAnswers, startSecretsStandIn } from './support/secrets-stand-in.js';
+import { STAND_IN_TEST_MS } from './support/timeouts.js';
+
+// Real HTTP to loopback stand-ins and real waits: see support/timeouts.ts.
+jest.setTimeout(STAND_IN_TEST_MS);
 
 const SECRET_ID = 'ec2-driver-relay/slack-bot-token';
 const TOKEN = 'xoxb-1111-2222-SECRETPART';
-const secrets = mockClient(SecretsManagerClient);
+const AWS_ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'AKIASLACKTOKENTEST00',
+  AWS_SECRET_ACCESS_KEY: 'slack-token-test-secret',
+};
+let secrets: SecretsStandIn;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  secrets = await startSecretsStandIn();
+  Object.assign(process.env, AWS_ENV, { AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint });
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  await secrets.close();
+});
 
 beforeEach(() => {
   secrets.reset();
-  clearCaches();
+  secrets.remove(SECRET_ID);
+  sharedSecretsProvider().clearCache();
 });
 
 async function failureOf(promise: Promise<unknown>): Promise<RelayError> {
@@ -28,44 +44,36 @@ async function failureOf(promise: Promise<unknown>): Promise<RelayError> {
 
 describe('reading the Slack bot token', () => {
   it('reads a secret that holds the token itself', async () => {
-    secrets.on(GetSecretValueCommand, { SecretId: SECRET_ID }).resolves({ SecretString: `${TOKEN}\n` });
+    secrets.put(SECRET_ID, `${TOKEN}\n`);
 
     await expect(readSlackToken(SECRET_ID)).resolves.toBe(TOKEN);
   });
 
   it('reads a secret that holds JSON with a token field', async () => {
-    secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ token: TOKEN, note: 'bot' }) });
-
-    await expect(readSlackToken(SECRET_ID)).resolves.toBe(TOKEN);
-  });
-
-  it('reads a secret stored as binary', async () => {
-    secrets.on(GetSecretValueCommand).resolves({ SecretBinary: new TextEncoder().encode(TOKEN) });
+    secrets.put(SECRET_ID, JSON.stringify({ token: TOKEN, note: 'bot' }));
 
     await expect(readSlackToken(SECRET_ID)).resolves.toBe(TOKEN);
   });
 
   it('reuses the token across invocations instead of reading Secrets Manager each time', async () => {
-    secrets.on(GetSecretValueCommand).resolves({ SecretString: TOKEN });
+    secrets.put(SECRET_ID, TOKEN);
 
     await readSlackToken(SECRET_ID);
     await readSlackToken(SECRET_ID);
 
-    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    expect(secrets.requests).toHaveLength(1);
   });
 
   it('reads Secrets Manager again when asked to, e.g. after Slack refused the cached token', async () => {
-    secrets.on(GetSecretValueCommand).resolvesOnce({ SecretString: 'xoxb-old' }).resolves({ SecretString: TOKEN });
-
+    secrets.put(SECRET_ID, 'xoxb-old');
     await readSlackToken(SECRET_ID);
+    secrets.put(SECRET_ID, TOKEN);
 
     await expect(readSlackToken(SECRET_ID, { forceFetch: true })).resolves.toBe(TOKEN);
   });
 
   it('says how to fill a secret that has no value yet', async () => {
-    secrets
-      .on(GetSecretValueCommand)
-      .rejects(new ResourceNotFoundException({ message: "can't find the specified secret value", $metadata: {} }));
+    secrets.script(SECRET_ID, secretAnswers.notFound());
 
     const failure = await failureOf(readSlackToken(SECRET_ID));
 
@@ -76,11 +84,7 @@ describe('reading the Slack bot token', () => {
   });
 
   it('says which permission is missing when the function may not read the secret', async () => {
-    // Secrets Manager answers AccessDeniedException, a generic AWS error the SDK has no class for.
-    const denied = Object.assign(new Error('not authorized to perform secretsmanager:GetSecretValue'), {
-      name: 'AccessDeniedException',
-    });
-    secrets.on(GetSecretValueCommand).rejects(denied);
+    secrets.script(SECRET_ID, secretAnswers.accessDenied());
 
     const failure = await failureOf(readSlackToken(SECRET_ID));
 
@@ -89,7 +93,7 @@ describe('reading the Slack bot token', () => {
   });
 
   it('refuses an empty secret, naming it and how to fill it', async () => {
-    secrets.on(GetSecretValueCommand).resolves({ SecretString: '  \n' });
+    secrets.put(SECRET_ID, '  \n');
 
     const failure = await failureOf(readSlackToken(SECRET_ID));
 
@@ -99,7 +103,7 @@ describe('reading the Slack bot token', () => {
   });
 
   it('refuses JSON without a token field and does not repeat the secret', async () => {
-    secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ bot_token: TOKEN }) });
+    secrets.put(SECRET_ID, JSON.stringify({ bot_token: TOKEN }));
 
     const failure = await failureOf(readSlackToken(SECRET_ID));
 
@@ -108,7 +112,7 @@ describe('reading the Slack bot token', () => {
   });
 
   it('refuses broken JSON without quoting it', async () => {
-    secrets.on(GetSecretValueCommand).resolves({ SecretString: `{"token": "${TOKEN}"` });
+    secrets.put(SECRET_ID, `{"token": "${TOKEN}"`);
 
     const failure = await failureOf(readSlackToken(SECRET_ID));
 
@@ -165,7 +169,7 @@ describe('refusing a secret that does not hold a Slack token, without repeating 
   ];
 
   it.each(MALFORMED)('refuses $name, naming the secret and the problem', async ({ secret, problem }) => {
-    secrets.on(GetSecretValueCommand).resolves({ SecretString: secret });
+    secrets.put(SECRET_ID, secret);
 
     const failure = await failureOf(readSlackToken(SECRET_ID));
 
@@ -176,7 +180,7 @@ describe('refusing a secret that does not hold a Slack token, without repeating 
   });
 
   it('refuses a line break inside the token field of a JSON secret', async () => {
-    secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ token: 'xoxb-1111\r\nSECRETPART' }) });
+    secrets.put(SECRET_ID, JSON.stringify({ token: 'xoxb-1111\r\nSECRETPART' }));
 
     const failure = await failureOf(readSlackToken(SECRET_ID));
 
@@ -189,7 +193,7 @@ describe('refusing a secret that does not hold a Slack token, without repeating 
     ['a user token', 'xoxp-1111-2222-3333-AbCdEf'],
     ['a rotating bot token', 'xoxe.xoxb-1-AbCdEf'],
   ])('accepts %s', async (_kind, token) => {
-    secrets.on(GetSecretValueCommand).resolves({ SecretString: `${token}\n` });
+    secrets.put(SECRET_ID, `${token}\n`);
 
     await expect(readSlackToken(SECRET_ID)).resolves.toBe(token);
   });

@@ -6,6 +6,10 @@ import type { SnapshotFile } from '../lambda/core/bundled-snapshot.js';
 import type { DriverFamily } from '../lambda/core/driver-family.js';
 import { RelayError } from '../lambda/core/errors.js';
 import { fixturePage, type PageRoute, type PageServer, startPageServer } from './support/page-server.js';
+import { STAND_IN_TEST_MS } from './support/timeouts.js';
+
+// Real HTTP to loopback stand-ins and real waits: see support/timeouts.ts.
+jest.setTimeout(STAND_IN_TEST_MS);
 
 const PATHS: Record<DriverFamily, string> = {
   'aws-pv': '/AWSEC2/latest/UserGuide/xen-drivers-overview.html',
@@ -31,7 +35,8 @@ function livePages(overrides: Partial<Record<DriverFamily, PageRoute>> = {}): vo
   for (const [family, route] of Object.entries(pages)) server.route(PATHS[family as DriverFamily], route);
 }
 
-function update(timeoutMs = 2_000) {
+/** The default budget leaves a loaded machine time to serve the pages; only the timeout case passes a short one. */
+function update(timeoutMs = 20_000) {
   const urls = Object.fromEntries(Object.entries(PATHS).map(([family, path]) => [family, server.url(path)])) as Record<
     DriverFamily,
     string

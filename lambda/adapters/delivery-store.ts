@@ -1,12 +1,5 @@
-import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
 import { RelayError } from '../core/errors.js';
+import { AwsApiError, type AwsJsonCall, awsJsonApi, DYNAMODB } from './aws-json-api.js';
 
 /**
  * - claimed: this invocation may send now.
@@ -23,7 +16,8 @@ export interface DeliveryStore {
 }
 
 export interface DynamoDeliveryStoreOptions {
-  readonly client: DynamoDBClient;
+  /** Sends DynamoDB operations. @default awsJsonApi(DYNAMODB): the function's region and credentials */
+  readonly dynamodb?: AwsJsonCall;
   /** Table with partition key `pk` (string) and TTL on `expiresAt` (epoch seconds). */
   readonly tableName: string;
   /** @default Date.now */
@@ -49,7 +43,7 @@ const CLAIM_ATTEMPTS = 3;
  * Every DynamoDB failure other than a lost condition throws RelayError 'store-unavailable'.
  */
 export function createDeliveryStore({
-  client,
+  dynamodb = awsJsonApi(DYNAMODB),
   tableName,
   now = Date.now,
   retentionMs = THIRTY_DAYS_MS,
@@ -60,7 +54,7 @@ export function createDeliveryStore({
   const unavailable = (action: string, key: string, error: unknown) =>
     new RelayError(
       'store-unavailable',
-      `The delivery table ${tableName} could not ${action} ${key}: ${error instanceof Error ? error.name : String(error)}.`,
+      `The delivery table ${tableName} could not ${action} ${key}: ${error instanceof AwsApiError ? error.code : String(error)}.`,
       { cause: error },
     );
 
@@ -72,38 +66,38 @@ export function createDeliveryStore({
   const tryClaim = async (key: string, owner: string, leaseMs: number): Promise<boolean> => {
     const at = now();
     try {
-      await client.send(
-        new PutItemCommand({
-          TableName: tableName,
-          Item: {
-            pk: { S: key },
-            state: { S: 'in-progress' },
-            owner: { S: owner },
-            leaseExpiresAt: { N: String(at + leaseMs) },
-            expiresAt: expiresAt(at),
-          },
-          ConditionExpression:
-            'attribute_not_exists(pk) OR (#state = :inProgress AND (#lease < :now OR #owner = :owner))',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: {
-            ':inProgress': { S: 'in-progress' },
-            ':now': { N: String(at) },
-            ':owner': { S: owner },
-          },
-        }),
-      );
+      await dynamodb('PutItem', {
+        TableName: tableName,
+        Item: {
+          pk: { S: key },
+          state: { S: 'in-progress' },
+          owner: { S: owner },
+          leaseExpiresAt: { N: String(at + leaseMs) },
+          expiresAt: expiresAt(at),
+        },
+        ConditionExpression:
+          'attribute_not_exists(pk) OR (#state = :inProgress AND (#lease < :now OR #owner = :owner))',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: {
+          ':inProgress': { S: 'in-progress' },
+          ':now': { N: String(at) },
+          ':owner': { S: owner },
+        },
+      });
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (conditionFailed(error)) return false;
       throw unavailable('claim', key, error);
     }
   };
 
   const readState = async (key: string): Promise<string | undefined> => {
     try {
-      const { Item } = await client.send(
-        new GetItemCommand({ TableName: tableName, Key: { pk: { S: key } }, ConsistentRead: true }),
-      );
+      const { Item } = (await dynamodb('GetItem', {
+        TableName: tableName,
+        Key: { pk: { S: key } },
+        ConsistentRead: true,
+      })) as { Item?: { state?: { S?: string } } };
       return Item?.state?.S;
     } catch (error) {
       throw unavailable('read', key, error);
@@ -128,26 +122,24 @@ export function createDeliveryStore({
     async markDelivered(key, owner, { ref }) {
       const at = now();
       try {
-        await client.send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: { pk: { S: key } },
-            UpdateExpression: `SET #state = :delivered, #owner = :owner, deliveredAt = :at, expiresAt = :expiresAt${ref === undefined ? '' : ', #ref = :ref'} REMOVE #lease`,
-            ExpressionAttributeNames: {
-              '#state': 'state',
-              '#owner': 'owner',
-              '#lease': 'leaseExpiresAt',
-              ...(ref === undefined ? {} : { '#ref': 'ref' }),
-            },
-            ExpressionAttributeValues: {
-              ':delivered': { S: 'delivered' },
-              ':owner': { S: owner },
-              ':at': { N: String(at) },
-              ':expiresAt': expiresAt(at),
-              ...(ref === undefined ? {} : { ':ref': { S: ref } }),
-            },
-          }),
-        );
+        await dynamodb('UpdateItem', {
+          TableName: tableName,
+          Key: { pk: { S: key } },
+          UpdateExpression: `SET #state = :delivered, #owner = :owner, deliveredAt = :at, expiresAt = :expiresAt${ref === undefined ? '' : ', #ref = :ref'} REMOVE #lease`,
+          ExpressionAttributeNames: {
+            '#state': 'state',
+            '#owner': 'owner',
+            '#lease': 'leaseExpiresAt',
+            ...(ref === undefined ? {} : { '#ref': 'ref' }),
+          },
+          ExpressionAttributeValues: {
+            ':delivered': { S: 'delivered' },
+            ':owner': { S: owner },
+            ':at': { N: String(at) },
+            ':expiresAt': expiresAt(at),
+            ...(ref === undefined ? {} : { ':ref': { S: ref } }),
+          },
+        });
       } catch (error) {
         throw unavailable('record the delivery of', key, error);
       }
@@ -156,19 +148,21 @@ export function createDeliveryStore({
     /** Removes only our own in-progress claim: a delivered record or someone else's claim stays. */
     async release(key, owner) {
       try {
-        await client.send(
-          new DeleteItemCommand({
-            TableName: tableName,
-            Key: { pk: { S: key } },
-            ConditionExpression: '#state = :inProgress AND #owner = :owner',
-            ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
-            ExpressionAttributeValues: { ':inProgress': { S: 'in-progress' }, ':owner': { S: owner } },
-          }),
-        );
+        await dynamodb('DeleteItem', {
+          TableName: tableName,
+          Key: { pk: { S: key } },
+          ConditionExpression: '#state = :inProgress AND #owner = :owner',
+          ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':inProgress': { S: 'in-progress' }, ':owner': { S: owner } },
+        });
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return;
+        if (conditionFailed(error)) return;
         throw unavailable('release', key, error);
       }
     },
   };
+}
+
+function conditionFailed(error: unknown): boolean {
+  return error instanceof AwsApiError && error.code === 'ConditionalCheckFailedException';
 }

@@ -1,5 +1,6 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { RelayError } from '../core/errors.js';
+import { AwsApiError } from './aws-json-api.js';
+import { sharedSecretsProvider } from './secrets-provider.js';
 import { slackTokenProblem } from './slack-token-form.js';
 
 export interface ReadSlackTokenOptions {
@@ -26,7 +27,7 @@ export async function readSlackToken(secretId: string, options: ReadSlackTokenOp
   const { maxAgeSeconds = 300, forceFetch = false } = options;
   let value: unknown;
   try {
-    value = await getSecret(secretId, { maxAge: maxAgeSeconds, forceFetch });
+    value = await sharedSecretsProvider().get(secretId, { maxAge: maxAgeSeconds, forceFetch });
   } catch (error) {
     const name = awsErrorName(error);
     throw new RelayError(
@@ -69,10 +70,10 @@ function checked(token: string): TokenRead {
   return problem === undefined ? { kind: 'token', token } : { kind: 'unusable', problem };
 }
 
-/** Powertools wraps the SDK's error; the SDK's name says what went wrong. */
+/** Powertools wraps the AwsApiError, whose code is AWS's name for what went wrong. */
 function awsErrorName(error: unknown): string {
-  const inner = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  return inner instanceof Error ? inner.name : 'UnknownError';
+  const inner = error instanceof Error && error.cause instanceof AwsApiError ? error.cause : error;
+  return inner instanceof AwsApiError ? inner.code : 'UnknownError';
 }
 
 function advice(secretId: string, name: string): string {

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createFileChangelogSource } from '../adapters/changelog-files.js';
 import { createChangelogSource } from '../adapters/changelog-source.js';
@@ -15,6 +14,7 @@ import { renderText } from '../core/terminal-text.js';
 import { DeliveryFailedError, type DeliveryOutcome, type DeliverySummary, type Destination } from '../delivery.js';
 import { createDestinations } from '../destinations.js';
 import { alertsForNotifications, deliverEvery } from '../relay.js';
+import { SAMPLE_NOTIFICATION_PATH } from './repo-paths.js';
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIo {
@@ -127,7 +127,7 @@ function slackPayload(alert: Alert) {
 }
 
 async function demo(io: CliIo): Promise<number> {
-  const sample = await readFile(join(__dirname, 'sample-notification.json'), 'utf8');
+  const sample = await readFile(SAMPLE_NOTIFICATION_PATH, 'utf8');
   const alerts = await alertsForNotifications(parseNotificationsJson(sample), {
     changelogs: createChangelogSource({ live: false }),
   });

@@ -6,13 +6,13 @@
  * snapshot mixing fresh and stale families (or missing one) is worse than an old but consistent one.
  */
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fetchHistoryPage, HISTORY_PAGE_URLS } from '../adapters/history-page-fetch.js';
 import type { SkippedRow } from '../core/changelog.js';
 import { parseHistoryPage } from '../core/changelog-page.js';
 import { buildSnapshot, serializeSnapshot } from '../core/changelog-snapshot.js';
 import { DRIVER_FAMILIES, type DriverFamily, FAMILIES } from '../core/driver-family.js';
 import { RelayError } from '../core/errors.js';
+import { SNAPSHOT_PATH } from './repo-paths.js';
 
 export interface UpdateChangelogOptions {
   /** @default globalThis.fetch */
@@ -45,7 +45,6 @@ export interface UpdateReport {
   readonly families: readonly FamilyUpdate[];
 }
 
-export const DEFAULT_SNAPSHOT_PATH = join(__dirname, '..', 'core', 'changelog-snapshot.json');
 const DEFAULT_TIMEOUT_MS = 15_000;
 
 /** Fetches and reads every page, then writes the snapshot; rejects with a RelayError (nothing written) otherwise. */
@@ -53,7 +52,7 @@ export async function updateChangelog(options: UpdateChangelogOptions = {}): Pro
   const {
     fetch = globalThis.fetch,
     urls = HISTORY_PAGE_URLS,
-    snapshotPath = DEFAULT_SNAPSHOT_PATH,
+    snapshotPath = SNAPSHOT_PATH,
     now = () => new Date(),
     timeoutMs = DEFAULT_TIMEOUT_MS,
   } = options;

@@ -2,12 +2,13 @@
  * DynamoDB for tests: dynalite in this process on 127.0.0.1 (port 0, in-memory), with the delivery table created.
  *
  *   const dynamo = await startDynalite();
- *   const store = createDeliveryStore({ client: dynamo.client, tableName: dynamo.tableName });
+ *   const store = createDeliveryStore({ dynamodb: dynamo.dynamodb, tableName: dynamo.tableName });
  *   await dynamo.close();
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AwsJsonCall, awsJsonApi, DYNAMODB } from '../../lambda/adapters/aws-json-api.js';
 
 interface DynaliteOptions {
   createTableMs?: number;
@@ -19,7 +20,9 @@ interface DynaliteOptions {
 const dynalite: (options?: DynaliteOptions) => Server = require('dynalite');
 
 export interface Dynalite {
-  /** A client pointed at this dynalite, with static fake credentials in us-east-1. */
+  /** What the delivery store sends its operations with, pointed at this dynalite (fake credentials, us-east-1). */
+  readonly dynamodb: AwsJsonCall;
+  /** An AWS SDK client pointed at this dynalite, to set up and inspect tables. */
   readonly client: DynamoDBClient;
   readonly endpoint: string;
   readonly tableName: string;
@@ -58,6 +61,14 @@ export async function startDynalite({ tableName = 'deliveries' }: StartDynaliteO
   }
   return {
     client,
+    dynamodb: awsJsonApi(DYNAMODB, {
+      env: {
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      },
+    }),
     endpoint,
     tableName,
     async close() {

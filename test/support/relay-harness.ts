@@ -319,8 +319,7 @@ const SHARED_PACKAGES = [
   'zod/mini',
   'htmlparser2',
   '@slack/web-api',
-  '@aws-sdk/client-dynamodb',
-  '@aws-sdk/client-secrets-manager',
+  'aws4fetch',
   '@aws-sdk/client-sns',
   'aws-sdk-client-mock',
 ] as const;

@@ -1,17 +1,17 @@
 /**
- * An AWS Secrets Manager stand-in on 127.0.0.1 for the real `@aws-sdk/client-secrets-manager` client (and so for
- * Powertools Parameters' getSecret).
+ * An AWS Secrets Manager stand-in on 127.0.0.1 for the relay's signed GetSecretValue call (aws-json-api.ts, under
+ * the Slack token's SecretsManagerProvider).
  *
  *   const secrets = await startSecretsStandIn({ secrets: { 'relay/slack-bot-token': 'xoxb-test' } });
- *   process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secrets.endpoint;  // the SDK reads it when a client is created
+ *   process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secrets.endpoint;  // read at the first call
  *   secrets.script('relay/slack-bot-token', secretAnswers.accessDenied(), { times: 1 });
  *   ... exercise the code ...
  *   expect(secrets.requests).toHaveLength(1);
  *   await secrets.close();
  *
- * It speaks the JSON 1.1 protocol the SDK uses: POST / with `X-Amz-Target: secretsmanager.GetSecretValue` and a
- * body `{"SecretId": ...}`; errors are status 4xx/5xx with `{"__type", "message"}`, which the SDK turns into its
- * named exception classes. A secret is found by its name or by the ARN the stand-in gives it. Signatures are not
+ * It speaks Secrets Manager's JSON 1.1 protocol: POST / with `X-Amz-Target: secretsmanager.GetSecretValue` and a
+ * body `{"SecretId": ...}`; errors are status 4xx/5xx with `{"__type", "message"}`, which the relay reads as an
+ * AwsApiError with that code. A secret is found by its name or by the ARN the stand-in gives it. Signatures are not
  * checked. Only GetSecretValue is served; any other operation gets UnknownOperationException.
  *
  * Requests are recorded without the answer's value, and nothing here prints a secret: a test may assert that the
@@ -44,7 +44,7 @@ export const secretAnswers = {
       'AccessDeniedException',
       'User: arn:aws:sts::123456789012:assumed-role/relay/relay is not authorized to perform: secretsmanager:GetSecretValue',
     ),
-  /** Retried by the SDK (5xx). */
+  /** Retried by the caller (5xx). */
   internalError: (): SecretAnswer =>
     secretAnswers.awsError('InternalServiceError', 'An error occurred on the server side.', 500),
   slow: (delayMs: number, then: SecretAnswer = { kind: 'value' }): SecretAnswer => ({ kind: 'slow', delayMs, then }),
