@@ -12,6 +12,7 @@ import { CLI_COMMAND, measureCliStart } from './cli-start.js';
 import { measureColdStart, spread } from './cold-start.js';
 import { timeCommand } from './command-time.js';
 import { type Figure, formatFigure } from './figure.js';
+import { measureHostileNotices } from './hostile-notice.js';
 import { measureHostilePageRead, measurePageParse } from './page-parse.js';
 import { median, ms } from './stats.js';
 import { measureWarmAlert } from './warm-alert.js';
@@ -24,6 +25,8 @@ const TARGET = {
   warmAlertMs: 0.5,
   pageParseMs: 10,
   hostilePageMs: 200,
+  hostileNoticeMs: 1000,
+  hostileNoticeMiB: 128,
   testMs: 120_000,
 };
 
@@ -154,6 +157,32 @@ function hostilePageFigure(): Figure {
   };
 }
 
+/** The slowest of the hostile 256 KB notices, read, enriched and rendered, each in a fresh process. */
+function hostileNoticeFigures(): Figure[] {
+  const results = measureHostileNotices(repo);
+  const slowest = Math.max(...results.map((result) => result.ms));
+  const largest = Math.max(...results.map((result) => result.extraMiB));
+  const details = results.map(
+    (result) =>
+      `${result.shape.padEnd(14)} ${ms(result.ms, 0).padStart(8)}  +${result.extraMiB.toFixed(1)} MiB  ${result.alerts} alert(s)`,
+  );
+  return [
+    {
+      name: 'Hostile 256 KB notice: read, enrich, render (slowest shape)',
+      value: ms(slowest, 0),
+      target: `< ${TARGET.hostileNoticeMs} ms`,
+      pass: slowest < TARGET.hostileNoticeMs,
+      details,
+    },
+    {
+      name: 'Hostile 256 KB notice: memory over the process at rest (largest)',
+      value: `${largest.toFixed(1)} MiB`,
+      target: `< ${TARGET.hostileNoticeMiB} MiB`,
+      pass: largest < TARGET.hostileNoticeMiB,
+    },
+  ];
+}
+
 async function testFigure(): Promise<Figure> {
   if (quick) {
     return { name: 'npm test wall time', value: 'skipped', target: '< 2 min', pass: null, details: ['--quick'] };
@@ -208,6 +237,7 @@ async function main(): Promise<void> {
   await show(warmAlertFigure);
   await show(pageParseFigure);
   await show(hostilePageFigure);
+  await show(hostileNoticeFigures);
   await show(testFigure);
   await show(synthFigure);
   process.exitCode = broken ? 1 : 0;

@@ -201,11 +201,14 @@ export function versionAt(
     return null;
   // A number opening a sentence that says what happened ("1.9 has been released") is a version, whatever its shape.
   const opensCuedSentence = index === 0 && cued;
+  // "from 8.6.1 to 10.0.0.1", "8.6.1 -> 10.0.0.1": the new side of an upgrade is a version like the old one.
+  const upgradeTarget = /^(?:to|->|=>)$/.test(tokens[index - 1]?.lower ?? '') && tokens[index - 2]?.kind === 'number';
   if (
     parts.length === 4 &&
     Number(parts[0]) >= 10 &&
     !versionWordBefore(tokens, index, mentions, true) &&
-    !opensCuedSentence
+    !opensCuedSentence &&
+    !upgradeTarget
   )
     // Four parts from 10 up are an address ("10.0.0.1") unless called a version ("version 10.0.0.0", "v10.0.0.0").
     return null;
