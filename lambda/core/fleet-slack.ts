@@ -28,8 +28,8 @@ const FLEET_SECTION_MAX = 700;
 const THREAD_MESSAGE_CHARS = 9000;
 const THREAD_BLOCKS_MAX = 48;
 /**
- * At most this many fleet replies (about 8,000 instance IDs): past it the last reply says the rest was cut and
- * points to the CLI, which prints them all.
+ * At most this many fleet replies (180,000 characters: the commands and the IDs of a few thousand instances); past it
+ * the last reply says the rest was cut and points to the CLI, which prints them all.
  */
 const FLEET_THREAD_MAX = 20;
 const IDS_PER_LINE = 5;
