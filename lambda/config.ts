@@ -22,6 +22,7 @@ export interface RelayConfig {
 }
 
 const CHANNEL_ID = /^[CGD][A-Z0-9]{8,}$/;
+/** An AWS region name; the stack's context check (lib/app-config.ts) uses the same one. */
 export const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d$/;
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 

@@ -1,6 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import * as z from 'zod';
+import { REGION } from '../lambda/config.js';
 import { RelayError } from '../lambda/core/errors.js';
 
 /** The AWS-owned topic that announces EC2 Windows driver releases (publisher account 801119661308). */
@@ -48,7 +49,6 @@ const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 // Standard topics only: a FIFO topic delivers only to FIFO queues, and the work queue is a standard one.
 const TOPIC_ARN = /^arn:aws(?:-cn|-us-gov)?:sns:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):[A-Za-z0-9_-]{1,256}$/;
 const EMAIL = z.email();
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d$/;
 
 const ACCEPTED_RETENTION_DAYS: readonly number[] = Object.values(RetentionDays).filter(
   (days): days is RetentionDays => typeof days === 'number' && days !== RetentionDays.INFINITE,

@@ -154,6 +154,20 @@ describe('fleet impact, other cases', () => {
     );
   });
 
+  test('a release the version history marks rolled back sends its instances back, never to it', () => {
+    const alert = pvAlert({
+      version: '8.5.0',
+      versionRolledBack: true,
+      windowsServer: [row('2019', '8.6.1'), row('2012 R2', '8.4.3')],
+    });
+    const fleet = fleetImpact(alert, [{ region: null, pages: fixture('mixed-fleet.json') }]);
+    expect(byId(fleet.instances)['i-0a1b2c3d4e5f60001']).toMatchObject({
+      installedVersion: '8.5.0',
+      action: 'roll-back',
+    });
+    expect(fleet.commands.flatMap((group) => group.commands).join('\n')).not.toContain('"8.5.0"');
+  });
+
   test('a guidance row naming the withdrawn version is never sent as a command', () => {
     const alert = enaRollback({ windowsServer: [row('2022', '2.8.0')] });
     const fleet = fleetImpact(alert, [{ region: null, pages: fixture('mixed-fleet.json') }]);
