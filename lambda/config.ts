@@ -17,9 +17,13 @@ export interface RelayConfig {
   readonly deliveryTableName: string;
   /** Read the history pages live (with the bundled snapshot as fallback). */
   readonly liveChangelog: boolean;
+  /** Regions whose SSM Inventory release and rollback alerts are compared with; empty when fleet impact is off. */
+  readonly fleetRegions: readonly string[];
 }
 
 const CHANNEL_ID = /^[CGD][A-Z0-9]{8,}$/;
+/** An AWS region name; the stack's context check (lib/app-config.ts) uses the same one. */
+export const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d$/;
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 const list = (value: string | undefined) =>
@@ -51,6 +55,16 @@ const schema = z.object({
   DRIVER_TOPIC_ARN: z.string().check(z.regex(TOPIC_ARN, 'expected an SNS topic ARN')),
   DELIVERY_TABLE_NAME: z.string().check(z.minLength(3, 'expected a DynamoDB table name')),
   LIVE_CHANGELOG: z.optional(z.enum(['true', 'false'])),
+  FLEET_REGIONS: z.optional(
+    z
+      .string()
+      .check(
+        z.refine(
+          (value) => list(value).every((region) => REGION.test(region)),
+          'expected regions, e.g. us-east-1,eu-west-1',
+        ),
+      ),
+  ),
 });
 
 /**
@@ -86,5 +100,7 @@ export function readConfig(env: NodeJS.ProcessEnv): RelayConfig {
     driverTopicArn: vars.DRIVER_TOPIC_ARN,
     deliveryTableName: vars.DELIVERY_TABLE_NAME,
     liveChangelog: vars.LIVE_CHANGELOG !== 'false',
+    // Unset means off: the stack sets it exactly when it grants ssm:GetInventory.
+    fleetRegions: list(vars.FLEET_REGIONS),
   };
 }

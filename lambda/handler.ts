@@ -27,7 +27,38 @@ const changelogs = createChangelogSource({
 });
 const store = createDeliveryStore({ tableName: config.deliveryTableName });
 const destinations = createDestinations(config, { logger });
-const deps = { changelogs, destinations, store, topicArn: config.driverTopicArn, logger, metrics };
+const deps = {
+  changelogs,
+  destinations,
+  store,
+  topicArn: config.driverTopicArn,
+  logger,
+  metrics,
+  ...(config.fleetRegions.length > 0 ? { inventory: inventoryReader(config.fleetRegions) } : {}),
+};
+
+/**
+ * Reads SSM Inventory for release and rollback alerts. The SSM client and the adapter are loaded on the first
+ * alert that needs them, so a function without fleet impact, or a message without such an alert, never loads them.
+ */
+function inventoryReader(regions: readonly string[]) {
+  const clients = new Map<string, import('@aws-sdk/client-ssm').SSMClient>();
+  return async (deadline: number) => {
+    const [{ SSMClient }, { readWindowsInventory }] = await Promise.all([
+      import('@aws-sdk/client-ssm'),
+      import('./adapters/ssm-inventory.js'),
+    ]);
+    const clientFor = (region: string) => {
+      let client = clients.get(region);
+      if (client === undefined) {
+        client = new SSMClient({ region });
+        clients.set(region, client);
+      }
+      return client;
+    };
+    return readWindowsInventory({ regions, clientFor }, deadline);
+  };
+}
 
 /**
  * Fed by the work queue (an SQS event source reporting batch item failures); each record's body is an SNS message

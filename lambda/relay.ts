@@ -1,9 +1,12 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DeliveryStore } from './adapters/delivery-store.js';
+import type { InventoryResult } from './adapters/ssm-inventory.js';
 import type { Alert } from './core/alert.js';
 import type { ChangelogSource } from './core/changelog.js';
 import { renderEmail } from './core/email-message.js';
 import { buildAlerts } from './core/enrich.js';
+import { fleetImpact, hasFleetView } from './core/fleet.js';
+import type { FleetView } from './core/fleet-wording.js';
 import { renderSlackMessages } from './core/slack-message.js';
 import { parseNotifications, parseSnsMessageJson, type SnsNotification } from './core/sns-event.js';
 import {
@@ -11,8 +14,14 @@ import {
   type DeliverySummary,
   type Destination,
   deliverAlerts,
+  RECORD_RESERVE_MS,
   type RenderedAlert,
 } from './delivery.js';
+
+/** The most a fleet read may take: the alert waits for it, and without it the alert still goes out. */
+export const FLEET_BUDGET_MS = 10_000;
+/** Time the fleet read leaves for the sends themselves (Slack and email with their retries). */
+const SEND_RESERVE_MS = 20_000;
 
 export interface RelayDependencies {
   readonly changelogs: ChangelogSource;
@@ -22,6 +31,13 @@ export interface RelayDependencies {
   readonly topicArn: string;
   readonly logger?: DeliveryLog;
   readonly metrics?: Pick<Metrics, 'addMetric'>;
+  /**
+   * Reads the fleet's Windows inventory, before `deadline` (epoch ms), for release and rollback alerts; absent when
+   * fleet impact is off. Never throws by contract; a throw is still caught, as a read that failed.
+   */
+  readonly inventory?: (deadline: number) => Promise<InventoryResult>;
+  /** @default Date.now */
+  readonly now?: () => number;
 }
 
 export interface RelayRun {
@@ -100,13 +116,14 @@ export async function alertsForNotifications(
 }
 
 /** Renders each alert and delivers it to every destination once; throws DeliveryFailedError if any failed. */
-export function deliverEvery(
+export async function deliverEvery(
   alerts: readonly Alert[],
   deps: Omit<RelayDependencies, 'changelogs' | 'topicArn'>,
   run: RelayRun,
 ): Promise<DeliverySummary> {
+  const fleets = await fleetViews(alerts, deps, run);
   return deliverAlerts({
-    alerts: alerts.map(renderAlert),
+    alerts: alerts.map((alert, position) => renderAlert(alert, fleets[position])),
     destinations: deps.destinations,
     store: deps.store,
     owner: run.owner,
@@ -116,11 +133,45 @@ export function deliverEvery(
   });
 }
 
-export function renderAlert(alert: Alert): RenderedAlert {
+export function renderAlert(alert: Alert, fleet?: FleetView): RenderedAlert {
   return {
     messageId: alert.messageId,
     index: alert.index,
-    slack: renderSlackMessages(alert),
-    email: renderEmail(alert),
+    slack: renderSlackMessages(alert, fleet),
+    email: renderEmail(alert, fleet),
   };
+}
+
+/**
+ * Each alert's fleet section: one inventory read serves every alert of the message. Only logged and counted
+ * (FleetImpactUnavailable), never thrown: throttling, a missing permission, an empty inventory or no time left give
+ * the alert without its fleet and a line saying why, since a retry would delay every destination for a nicety.
+ */
+async function fleetViews(
+  alerts: readonly Alert[],
+  deps: Pick<RelayDependencies, 'inventory' | 'logger' | 'metrics' | 'now'>,
+  run: RelayRun,
+): Promise<(FleetView | undefined)[]> {
+  if (deps.inventory === undefined || !alerts.some(hasFleetView)) return alerts.map(() => undefined);
+  const now = deps.now ?? Date.now;
+  const deadline = Math.min(now() + FLEET_BUDGET_MS, run.deadline - RECORD_RESERVE_MS - SEND_RESERVE_MS);
+  let result: InventoryResult;
+  try {
+    result =
+      deadline <= now()
+        ? { kind: 'unavailable', problem: 'timeout', reason: 'no time was left to read SSM Inventory' }
+        : await deps.inventory(deadline);
+  } catch (error) {
+    result = { kind: 'unavailable', problem: 'failed', reason: `SSM Inventory could not be read: ${String(error)}` };
+  }
+  if (result.kind === 'unavailable') {
+    deps.metrics?.addMetric('FleetImpactUnavailable', MetricUnit.Count, 1);
+    deps.logger?.warn('Sending without the fleet section', { problem: result.problem, reason: result.reason });
+    const view: FleetView = { kind: 'unavailable', reason: result.reason };
+    return alerts.map((alert) => (hasFleetView(alert) ? view : undefined));
+  }
+  const { inventories } = result;
+  return alerts.map((alert) =>
+    hasFleetView(alert) ? { kind: 'fleet', fleet: fleetImpact(alert, inventories) } : undefined,
+  );
 }

@@ -1,6 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import * as z from 'zod';
+import { REGION } from '../lambda/config.js';
 import { RelayError } from '../lambda/core/errors.js';
 
 /** The AWS-owned topic that announces EC2 Windows driver releases (publisher account 801119661308). */
@@ -16,6 +17,8 @@ export const CONTEXT_KEYS = [
   'slackTokenSecretName',
   'topicArn',
   'logRetentionDays',
+  'fleetImpact',
+  'fleetRegions',
 ] as const;
 
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
@@ -34,6 +37,10 @@ export interface RelayConfig {
   /** The topic's region: the stack is deployed there (see topicRegion below). */
   readonly topicRegion: string;
   readonly logRetentionDays: RetentionDays;
+  /** Compare release and rollback alerts with the account's SSM Inventory (grants ssm:GetInventory). */
+  readonly fleetImpact: boolean;
+  /** Regions whose inventory is read; empty means the stack's own region. */
+  readonly fleetRegions: readonly string[];
 }
 
 const CHANNEL_ID = /^[CG][A-Z0-9]{8,20}$/;
@@ -120,8 +127,30 @@ const contextSchema = z
           `${show(issue.input)} is not a retention CloudWatch Logs accepts (one of ${ACCEPTED_RETENTION_DAYS.join(', ')})`,
       }),
     ),
+    fleetImpact: z.preprocess(
+      (value) => {
+        const present = absentIfBlank(value);
+        if (present === undefined) return true;
+        return typeof present === 'string'
+          ? ({ true: true, false: false }[present.trim().toLowerCase()] ?? present)
+          : present;
+      },
+      z.boolean({ error: (issue) => `${show(issue.input)} is not true or false` }),
+    ),
+    fleetRegions: listOf(
+      z.string({ error: (issue) => `${show(issue.input)} is not a region (expected a string)` }).regex(REGION, {
+        error: (issue) => `${show(issue.input)} is not a region (expected e.g. us-east-1)`,
+      }),
+    ),
   })
   .superRefine((config, ctx) => {
+    if (!config.fleetImpact && config.fleetRegions.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fleetRegions'],
+        message: `${show(config.fleetRegions.join(','))} is set but "fleetImpact" is false (turn fleet impact on, or drop the regions)`,
+      });
+    }
     if (config.slackChannels.length === 0 && config.emailAddresses.length === 0) {
       ctx.addIssue({
         code: 'custom',
@@ -164,6 +193,8 @@ export function parseAppConfig(context: Readonly<Partial<Record<ContextKey, unkn
     topicArn: config.topicArn,
     topicRegion: topicRegion(config.topicArn),
     logRetentionDays: config.logRetentionDays as RetentionDays,
+    fleetImpact: config.fleetImpact,
+    fleetRegions: config.fleetRegions,
   };
 }
 

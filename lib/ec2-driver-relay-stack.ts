@@ -99,6 +99,7 @@ export class Ec2DriverRelayStack extends Stack {
       logRetention: config.logRetentionDays,
       environment: relayEnvironment({
         config,
+        region: this.region,
         tableName: this.deliveryTable.tableName,
         emailTopicArn: this.emailTopic?.topicArn,
         // An existing secret goes by its name: its partial ARN is ambiguous when the name ends in "-" and six
@@ -124,6 +125,7 @@ export class Ec2DriverRelayStack extends Stack {
       topicKey.grant(this.relayFunction, 'kms:GenerateDataKey', 'kms:Decrypt');
     }
     this.slackTokenSecret?.grantRead(this.relayFunction);
+    if (config.fleetImpact) this.grantInventoryRead();
 
     this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetterQueue');
     this.workQueue = new WorkQueue(this, 'WorkQueue', {
@@ -193,6 +195,20 @@ export class Ec2DriverRelayStack extends Stack {
         }),
       },
     };
+  }
+
+  /**
+   * Read-only access to SSM Inventory for the fleet section. GetInventory has no resource-level permissions (the
+   * Service Authorization Reference lists no resource type for it), so the only resource it can be granted on is *.
+   */
+  private grantInventoryRead(): void {
+    iam.Grant.addToPrincipal({ grantee: this.relayFunction, actions: ['ssm:GetInventory'], resourceArns: ['*'] });
+    Validations.of(this.relayFunction.role ?? this.relayFunction).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'ssm:GetInventory supports no resource-level permissions, so it can only be granted on "*". It is read-only ' +
+        'and is the only action granted on "*"; it is granted only when fleet impact is on (context fleetImpact).',
+    });
   }
 
   /** cdk-nag findings that stay, each with why (AwsSolutionsChecks runs on the app; see bin/). */
@@ -285,6 +301,8 @@ export const RELAY_METRICS = { namespace: 'Ec2DriverRelay', service: 'ec2-driver
 /** The handler's configuration contract (see lambda/handler.ts). The token itself never goes in here. */
 export function relayEnvironment(parts: {
   config: RelayConfig;
+  /** The stack's region: the fleet's when fleetRegions names none. */
+  region: string;
   tableName: string;
   emailTopicArn: string | undefined;
   /** The secret's name or ARN (Secrets Manager's SecretId). */
@@ -299,6 +317,10 @@ export function relayEnvironment(parts: {
     DRIVER_TOPIC_ARN: config.topicArn,
     DELIVERY_TABLE_NAME: parts.tableName,
     LIVE_CHANGELOG: 'true',
+    // Set exactly when ssm:GetInventory is granted: the function reads inventory only then.
+    ...(config.fleetImpact
+      ? { FLEET_REGIONS: (config.fleetRegions.length > 0 ? config.fleetRegions : [parts.region]).join(',') }
+      : {}),
     POWERTOOLS_SERVICE_NAME: RELAY_METRICS.service,
     POWERTOOLS_METRICS_NAMESPACE: RELAY_METRICS.namespace,
     POWERTOOLS_LOG_LEVEL: 'INFO',

@@ -26,7 +26,17 @@ describe('app configuration from CDK context', () => {
         topicArn: 'arn:aws:sns:us-east-1:801119661308:ec2-windows-drivers',
         topicRegion: 'us-east-1',
         logRetentionDays: RetentionDays.THREE_MONTHS,
+        fleetImpact: true,
+        fleetRegions: [],
       });
+    });
+
+    test('fleet impact can be turned off, or pointed at other regions', () => {
+      expect(parseAppConfig({ slackChannels: 'C0123456789', fleetImpact: 'false' }).fleetImpact).toBe(false);
+      expect(parseAppConfig({ slackChannels: 'C0123456789', fleetImpact: false }).fleetImpact).toBe(false);
+      expect(
+        parseAppConfig({ slackChannels: 'C0123456789', fleetRegions: 'eu-west-1, us-west-2' }).fleetRegions,
+      ).toEqual(['eu-west-1', 'us-west-2']);
     });
 
     test('one email address is enough', () => {
@@ -70,6 +80,19 @@ describe('app configuration from CDK context', () => {
   });
 
   describe('refused, naming the key and why', () => {
+    test('fleet impact neither true nor false, a fleet region that is not one, regions with fleet impact off', () => {
+      const slack = { slackChannels: 'C0123456789' };
+      expect(refusal({ ...slack, fleetImpact: 'yes' })).toContain(
+        'context key "fleetImpact": "yes" is not true or false',
+      );
+      expect(refusal({ ...slack, fleetRegions: 'Frankfurt' })).toContain(
+        'context key "fleetRegions": "Frankfurt" is not a region (expected e.g. us-east-1)',
+      );
+      expect(refusal({ ...slack, fleetImpact: 'false', fleetRegions: 'eu-west-1' })).toContain(
+        'context key "fleetRegions": "eu-west-1" is set but "fleetImpact" is false',
+      );
+    });
+
     test('no destination at all', () => {
       expect(refusal({})).toContain(
         'context keys "slackChannels" and "emailAddresses" are both empty: at least one destination is required',

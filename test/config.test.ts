@@ -24,7 +24,22 @@ describe('reading the function configuration', () => {
       driverTopicArn: DRIVER_TOPIC_ARN,
       deliveryTableName: 'relay-deliveries',
       liveChangelog: true,
+      fleetRegions: [],
     });
+  });
+
+  it('reads the fleet regions; unset, fleet impact is off', () => {
+    expect(readConfig({ ...base, FLEET_REGIONS: 'us-east-1, eu-west-1' }).fleetRegions).toEqual([
+      'us-east-1',
+      'eu-west-1',
+    ]);
+    expect(readConfig(base).fleetRegions).toEqual([]);
+  });
+
+  it('names a fleet region that is not one', () => {
+    expect(() => readConfig({ ...base, FLEET_REGIONS: 'us-east-1,Frankfurt' })).toThrow(
+      /FLEET_REGIONS: expected regions/,
+    );
   });
 
   it('names a missing table variable', () => {

@@ -19,6 +19,7 @@ const CONFIGURATIONS: Record<string, Record<string, unknown>> = {
   'Slack only, with the secret created by the stack': SLACK_ONLY,
   'Slack and email with an alarm address': SLACK_AND_EMAIL,
   'Slack with an existing secret': { slackChannels: 'C0123456789', slackTokenSecretName: 'slack/driver-relay-bot' },
+  'Slack with fleet impact off': { slackChannels: 'C0123456789', fleetImpact: 'false' },
   'email only, on a topic of the user’s own': {
     emailAddresses: 'ops@example.com',
     topicArn: 'arn:aws:sns:eu-west-1:123456789012:smoke-test',
@@ -75,6 +76,8 @@ describe('cdk-nag AwsSolutions checks', () => {
 
     // The dead-letter queue needs no acknowledgement: cdk-nag sees it named in the work queue's redrive policy.
     expect(acknowledged.map(({ rule, path }) => `${rule} at ${path}`).sort()).toEqual([
+      // ssm:GetInventory (fleet impact, on by default) can only be granted on "*".
+      'AwsSolutions-IAM5[Resource::*] at Relay/RelayRole',
       'AwsSolutions-SMG4 at Relay/SlackToken',
     ]);
     for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(40);

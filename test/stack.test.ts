@@ -138,6 +138,7 @@ describe('the function', () => {
       DRIVER_TOPIC_ARN: DEFAULT_TOPIC_ARN,
       DELIVERY_TABLE_NAME: { Ref: tableId },
       LIVE_CHANGELOG: 'true',
+      FLEET_REGIONS: 'us-east-1',
       POWERTOOLS_SERVICE_NAME: 'ec2-driver-relay',
       POWERTOOLS_METRICS_NAMESPACE: 'Ec2DriverRelay',
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -163,7 +164,7 @@ describe('least privilege', () => {
     template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
   });
 
-  test('every permission names its resource: log group, table, email topic and key, secret, work queue', () => {
+  test('every permission names its resource (log group, table, email topic and key, secret, work queue) but one', () => {
     expect(statements()).toEqual([
       {
         Effect: 'Allow',
@@ -182,6 +183,8 @@ describe('least privilege', () => {
         Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
         Resource: { Ref: secretId },
       },
+      // Fleet impact (on by default): GetInventory supports no resource-level permissions.
+      { Effect: 'Allow', Action: 'ssm:GetInventory', Resource: '*' },
       {
         Effect: 'Allow',
         Action: [

@@ -8,6 +8,9 @@ import { parseSlackChannels } from '../config.js';
 import type { Alert } from '../core/alert.js';
 import { renderEmail } from '../core/email-message.js';
 import { RelayError } from '../core/errors.js';
+import { type Fleet, fleetImpact, hasFleetView } from '../core/fleet.js';
+import type { FleetView } from '../core/fleet-wording.js';
+import { parseInventoryJson } from '../core/inventory-page.js';
 import { renderSlackMessages } from '../core/slack-message.js';
 import { parseNotificationsJson } from '../core/sns-event.js';
 import { renderText } from '../core/terminal-text.js';
@@ -28,7 +31,7 @@ const FORMATS = ['json', 'slack', 'email', 'text'] as const;
 type Format = (typeof FORMATS)[number];
 
 export const USAGE = `Usage:
-  driver-relay render --event FILE|- [--format json|slack|email|text] [--changelog-dir DIR]
+  driver-relay render --event FILE|- [--format json|slack|email|text] [--changelog-dir DIR] [--inventory FILE]
   driver-relay send --event FILE|- [--changelog-dir DIR] [--live]
   driver-relay demo
   driver-relay update-changelog
@@ -37,7 +40,10 @@ export const USAGE = `Usage:
            Lambda event (Records[].Sns), an SQS event whose bodies are SNS messages (what the function gets
            from its queue), or one SNS message (a message body from the queue or its dead-letter queue).
            No network: changelogs come from the bundled snapshot, or from DIR/<family>.html
-           (aws-pv, ena, nvme, ec2winutil) when --changelog-dir is given.
+           (aws-pv, ena, nvme, ec2winutil) when --changelog-dir is given. --inventory FILE reads SSM
+           GetInventory response pages (one page object or an array of pages, as the API returns them) and
+           adds each release or rollback alert's fleet impact: which instances to update, to what, and the
+           commands that target exactly them.
   send     Deliver the alerts like the Lambda function does, configured by environment variables:
            SLACK_BOT_TOKEN and SLACK_CHANNELS (comma-separated channel IDs), SLACK_API_URL (optional),
            EMAIL_TOPIC_ARN (optional; AWS credentials from the usual chain). --live reads the history pages
@@ -83,6 +89,7 @@ async function render(args: readonly string[], io: CliIo): Promise<number> {
       event: { type: 'string' },
       format: { type: 'string', default: 'text' },
       'changelog-dir': { type: 'string' },
+      inventory: { type: 'string' },
     },
     strict: true,
   });
@@ -94,35 +101,67 @@ async function render(args: readonly string[], io: CliIo): Promise<number> {
   const source = values['changelog-dir']
     ? createFileChangelogSource(values['changelog-dir'])
     : createChangelogSource({ live: false });
+  const inventory =
+    values.inventory === undefined ? null : parseInventoryJson(await readInput(values.inventory, 'inventory'));
   const alerts = await alertsForNotifications(parseNotificationsJson(text), { changelogs: source });
-  io.stdout(formatAlerts(alerts, format));
+  const fleetFor = (alert: Alert): FleetView | undefined =>
+    inventory !== null && hasFleetView(alert)
+      ? { kind: 'fleet', fleet: fleetImpact(alert, [{ region: null, pages: inventory }]) }
+      : undefined;
+  io.stdout(formatAlerts(alerts, format, fleetFor));
   return 0;
 }
 
-async function readEventFile(path: string): Promise<string> {
+function readEventFile(path: string): Promise<string> {
+  return readInput(path, 'event');
+}
+
+async function readInput(path: string, what: 'event' | 'inventory'): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : oneLine(error);
-    throw new RelayError('invalid-event', `cannot read event file ${path}: ${reason}`, { cause: error });
+    throw new RelayError('invalid-event', `cannot read ${what} file ${path}: ${reason}`, { cause: error });
   }
 }
 
-export function formatAlerts(alerts: readonly Alert[], format: Format): string {
+/** `fleetFor` gives an alert's fleet section; without it (or when it gives none) an alert has no `fleet`. */
+export function formatAlerts(
+  alerts: readonly Alert[],
+  format: Format,
+  fleetFor: (alert: Alert) => FleetView | undefined = () => undefined,
+): string {
   switch (format) {
     case 'json':
-      return `${JSON.stringify({ alerts }, null, 2)}\n`;
+      return `${JSON.stringify({ alerts: alerts.map((alert) => withFleetJson(alert, fleetFor(alert))) }, null, 2)}\n`;
     case 'slack':
-      return `${JSON.stringify({ messages: alerts.map((alert) => slackPayload(alert)) }, null, 2)}\n`;
+      return `${JSON.stringify({ messages: alerts.map((alert) => slackPayload(alert, fleetFor(alert))) }, null, 2)}\n`;
     case 'email':
-      return `${JSON.stringify({ emails: alerts.map((alert) => renderEmail(alert)) }, null, 2)}\n`;
+      return `${JSON.stringify({ emails: alerts.map((alert) => renderEmail(alert, fleetFor(alert))) }, null, 2)}\n`;
     case 'text':
-      return alerts.map((alert) => renderText(alert)).join(`\n${'='.repeat(72)}\n\n`);
+      return alerts.map((alert) => renderText(alert, fleetFor(alert))).join(`\n${'='.repeat(72)}\n\n`);
   }
 }
 
-function slackPayload(alert: Alert) {
-  const { main, thread } = renderSlackMessages(alert);
+/** The alert as it is, with `fleet` beside its fields when there is one; a region shows only when it is known. */
+function withFleetJson(alert: Alert, view: FleetView | undefined) {
+  if (view === undefined) return alert;
+  if (view.kind === 'unavailable') return { ...alert, fleet: { unavailable: view.reason } };
+  const fleet: Fleet = view.fleet;
+  return {
+    ...alert,
+    fleet: {
+      ...fleet,
+      instances: fleet.instances.map(({ region, ...instance }) =>
+        region === null ? instance : { ...instance, region },
+      ),
+      commands: fleet.commands.map(({ region, ...group }) => (region === null ? group : { ...group, region })),
+    },
+  };
+}
+
+function slackPayload(alert: Alert, fleet?: FleetView) {
+  const { main, thread } = renderSlackMessages(alert, fleet);
   return { text: main.text, blocks: main.blocks, thread };
 }
 

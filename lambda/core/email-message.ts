@@ -5,6 +5,7 @@
  */
 import type { Alert } from './alert.js';
 import { releasePhrase } from './alert-wording.js';
+import type { FleetView } from './fleet-wording.js';
 import { cleanText, oneLine, truncateUtf8, utf8Length } from './safe-text.js';
 import { renderText } from './terminal-text.js';
 
@@ -55,9 +56,9 @@ const ASCII_SPELLING: Readonly<Record<string, string>> = {
   ı: 'i',
 };
 
-export function renderEmail(alert: Alert): { subject: string; body: string } {
+export function renderEmail(alert: Alert, fleet?: FleetView): { subject: string; body: string } {
   const footer = `\n--\nSent by ec2-driver-relay for SNS message ${oneLine(alert.messageId).slice(0, 200)}.\n`;
-  const body = truncateUtf8(renderText(alert), BODY_MAX_BYTES - utf8Length(footer), TRUNCATED);
+  const body = truncateUtf8(renderText(alert, fleet), BODY_MAX_BYTES - utf8Length(footer), TRUNCATED);
   return { subject: subjectFor(alert), body: `${body}${footer}` };
 }
 

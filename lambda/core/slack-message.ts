@@ -26,6 +26,9 @@ import {
   UNRECOGNISED_EXPLANATION,
   UNRECOGNISED_TITLE,
 } from './alert-wording.js';
+import { hasFleetView } from './fleet.js';
+import { fleetBlocks, fleetThread } from './fleet-slack.js';
+import type { FleetView } from './fleet-wording.js';
 import {
   codeBlock,
   codeBlocks,
@@ -96,8 +99,9 @@ const ACTION_EMOJI: Readonly<Record<WindowsServerGuidance['action'], string>> = 
   other: ':information_source:',
 };
 
-export function renderSlackMessages(alert: Alert): { main: SlackMessage; thread: SlackMessage[] } {
-  const rendered = alert.kind === 'unrecognised' ? renderUnrecognised(alert) : renderDriverAlert(alert);
+/** `fleet`: the fleet section, for a release or rollback alert when fleet impact is on; absent, there is none. */
+export function renderSlackMessages(alert: Alert, fleet?: FleetView): { main: SlackMessage; thread: SlackMessage[] } {
+  const rendered = alert.kind === 'unrecognised' ? renderUnrecognised(alert) : renderDriverAlert(alert, fleet);
   return {
     main: { text: fitLine(summary(alert), FALLBACK_MAX), blocks: rendered.blocks.slice(0, BLOCKS_MAX) },
     thread: rendered.thread,
@@ -109,7 +113,8 @@ interface Rendered {
   readonly thread: SlackMessage[];
 }
 
-function renderDriverAlert(alert: DriverAlert): Rendered {
+function renderDriverAlert(alert: DriverAlert, fleet: FleetView | undefined): Rendered {
+  const withFleet = fleet !== undefined && hasFleetView(alert) ? { alert, fleet } : null;
   const notes = noteLines(alert);
   const notesTooLong = notes.length > NOTES_MAX_LINES || notes.join('\n').length > NOTES_MAX_CHARS;
   const original = originalText(alert, ORIGINAL_PREVIEW_MAX, THREAD_MESSAGES_MAX / 2);
@@ -130,6 +135,7 @@ function renderDriverAlert(alert: DriverAlert): Rendered {
       BUDGET.original,
     ),
     ...guidanceBlocks(alert),
+    ...(withFleet === null ? [] : fleetBlocks(withFleet.alert, withFleet.fleet)),
     ...bulletSection('Caveats', alert.caveats, BUDGET.caveats),
     ...installBlocks(alert),
     ...verifyBlocks(alert),
@@ -146,7 +152,8 @@ function renderDriverAlert(alert: DriverAlert): Rendered {
         THREAD_MESSAGES_MAX - originalReplies.length,
       )
     : [];
-  return { blocks, thread: [...originalReplies, ...notesReplies] };
+  const fleetReplies = withFleet === null ? [] : fleetThread(withFleet.fleet);
+  return { blocks, thread: [...originalReplies, ...notesReplies, ...fleetReplies] };
 }
 
 function renderUnrecognised(alert: UnrecognisedAlert): Rendered {

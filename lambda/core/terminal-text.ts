@@ -19,9 +19,13 @@ import {
   title,
   UNRECOGNISED_EXPLANATION,
 } from './alert-wording.js';
+import { hasFleetView } from './fleet.js';
+import { fleetTextLines } from './fleet-text.js';
+import { FLEET_HEADING, type FleetView } from './fleet-wording.js';
 import { cleanText, oneLine, truncateText } from './safe-text.js';
 
-export function renderText(alert: Alert): string {
+/** `fleet`: the fleet section, for a release or rollback alert when fleet impact is on; absent, there is none. */
+export function renderText(alert: Alert, fleet?: FleetView): string {
   const sections =
     alert.kind === 'unrecognised'
       ? // As in Slack, the explanation stands in for the notices, which are about a known release.
@@ -37,6 +41,9 @@ export function renderText(alert: Alert): string {
           notices(alert),
           whatChanged(alert),
           windowsServer(alert),
+          fleet !== undefined && hasFleetView(alert)
+            ? [heading(FLEET_HEADING, '-'), ...fleetTextLines(alert, fleet)]
+            : [],
           bullets('Caveats', alert.caveats),
           install(alert),
           verify(alert),
