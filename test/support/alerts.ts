@@ -19,10 +19,11 @@ function guidance(
   windowsServer: string,
   action: WindowsServerGuidance['action'],
   recommendation: string,
+  /** @default the first version the recommendation names ("Stay on ENA 2.6.0, ...", "Install AWS PV 8.6.1 ...") */
+  target?: string | null,
 ): WindowsServerGuidance {
-  // The version a row ends on, as the enrichment sets it: the last version named in its recommendation.
-  const targetVersion =
-    action === 'unsupported' || action === 'other' ? null : (recommendation.match(/\d+\.\d+\.\d+/g)?.[0] ?? null);
+  const named = recommendation.match(/\d+\.\d+\.\d+/g)?.[0] ?? null;
+  const targetVersion = target !== undefined ? target : action === 'unsupported' || action === 'other' ? null : named;
   return { windowsServer: `Windows Server ${windowsServer}`, action, recommendation, targetVersion };
 }
 
@@ -173,11 +174,13 @@ export function rolledBackEnaAlert(overrides: Partial<RollbackAlert> = {}): Roll
         '2022',
         'stay',
         'Do not install ENA 2.5.0: AWS rolled it back. Instances that run it should go to ENA 2.11.0.',
+        '2.11.0',
       ),
       guidance(
         '2012 R2',
         'stay',
         'Do not install ENA 2.5.0: AWS rolled it back. Instances that run it should go to ENA 2.4.0.',
+        '2.4.0',
       ),
       guidance('2008 R2', 'stay', 'Not affected: stay on ENA 2.2.3, the last version for it.'),
     ],
