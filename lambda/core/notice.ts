@@ -503,7 +503,8 @@ function familiesNear(
     if (previous !== undefined) {
       const between =
         side === 'before' ? text.slice(mention.end, previous.start) : text.slice(previous.end, mention.start);
-      if (between.length > 60 || !LIST_JOINER.test(between)) break;
+      // Listed means joined by "and", "or", a comma or a slash, not merely standing side by side.
+      if (between.length > 60 || !LIST_JOINER.test(between) || !/,|\/|&|\band\b|\bor\b/.test(between)) break;
     }
     if (mention.family !== 'other') into.add(mention.family);
     previous = mention;
