@@ -201,8 +201,13 @@ export function versionAt(
     return null;
   // A number opening a sentence that says what happened ("1.9 has been released") is a version, whatever its shape.
   const opensCuedSentence = index === 0 && cued;
-  // "from 8.6.1 to 10.0.0.1", "8.6.1 -> 10.0.0.1": the new side of an upgrade is a version like the old one.
-  const upgradeTarget = /^(?:to|->|=>)$/.test(tokens[index - 1]?.lower ?? '') && tokens[index - 2]?.kind === 'number';
+  // "from 8.6.1 to 10.0.0.1", "8.6.1 -> 10.0.0.1", "ENA driver has been updated to 2.12": what a driver moves to
+  // is a version like the one it leaves.
+  const upgradeTarget =
+    (/^(?:to|->|=>)$/.test(tokens[index - 1]?.lower ?? '') && tokens[index - 2]?.kind === 'number') ||
+    (tokens[index - 1]?.lower === 'to' &&
+      /^(?:updated|upgraded|update|upgrade|moved|bumped)$/.test(tokens[index - 2]?.lower ?? '') &&
+      (mentions.keys().next().value ?? index) < index);
   if (
     parts.length === 4 &&
     Number(parts[0]) >= 10 &&
@@ -238,13 +243,14 @@ export function versionAt(
     if (!(owner.lower === 'windows' && j < index - 1)) return null;
   }
   // Two-part numbers ("by 2.5") are too common in prose to take without a name or "version" before them.
-  // "ENA driver has been updated to 2.12": what a driver is updated to is its version.
-  const updatedTo =
-    tokens[index - 1]?.lower === 'to' &&
-    /^(?:updated|upgraded|update|upgrade|moved|bumped)$/.test(tokens[index - 2]?.lower ?? '') &&
-    (mentions.keys().next().value ?? index) < index;
-  const named = versionWordBefore(tokens, index, mentions) || updatedTo;
-  if (parts.length === 2 && !prefixed && !named && !opensCuedSentence) return null;
+  if (
+    parts.length === 2 &&
+    !prefixed &&
+    !versionWordBefore(tokens, index, mentions) &&
+    !opensCuedSentence &&
+    !upgradeTarget
+  )
+    return null;
   return version;
 }
 

@@ -147,7 +147,8 @@ export function readNotice(subject: string | null, message: string): FamilyNotic
   // Only versions given as references ("requires AWS PV 8.4.0"): the notice is about the driver, not a release.
   const chosen = primary.length > 0 ? primary : named.filter(alone);
   const sentenceKinds: NoticeKind[][] = readings.map((r) => [...r.looseKinds]);
-  for (const v of versions) sentenceKinds[v.sentence]?.push(...v.kinds);
+  // What the sentences before said of their own subjects, not of versions they gave as references.
+  for (const v of versions) if (v.role !== 'reference') sentenceKinds[v.sentence]?.push(...v.kinds);
   const kindsBefore = (sentence: number): NoticeKind | null => {
     for (let k = sentence - 1; k >= 0; k--) {
       const kind = mostSevere(sentenceKinds[k] ?? []);
