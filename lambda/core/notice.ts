@@ -484,13 +484,7 @@ function familiesNear(
   side: 'before' | 'after',
   into: Set<DriverFamily>,
 ): boolean {
-  let low = 0;
-  let high = named.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if ((named[mid] as { start: number }).start < at) low = mid + 1;
-    else high = mid;
-  }
+  const low = firstFrom(named, at);
   const step = side === 'before' ? -1 : 1;
   let previous: { start: number; end: number } | undefined;
   for (let i = side === 'before' ? low - 1 : low; i >= 0 && i < named.length; i += step) {
@@ -513,6 +507,19 @@ function familiesNear(
   return previous !== undefined;
 }
 
+/** Index of the first item starting at or after `at` in a list sorted by start (binary search: a sentence can hold
+ * thousands of names or versions). */
+function firstFrom(items: readonly { start: number }[], at: number): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if ((items[mid] as { start: number }).start < at) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
 /** Whether text names a product of its own: a capitalised word that is not part of how drivers are named. */
 function namesAnother(text: string): boolean {
   for (const match of text.matchAll(/(?:^|[\s(])(\.?[A-Z][\w.]*)/g)) {
@@ -531,13 +538,7 @@ function namedBetween(
   to: number,
   family: DriverFamily | null,
 ): boolean {
-  let low = 0;
-  let high = named.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if ((named[mid] as { start: number }).start < from) low = mid + 1;
-    else high = mid;
-  }
+  const low = firstFrom(named, from);
   for (let i = low; i < named.length && (named[i] as { start: number }).start < to; i++) {
     const other = (named[i] as { family: DriverFamily | 'other' }).family;
     if (other !== family && other !== 'other') return true;
@@ -547,13 +548,7 @@ function namedBetween(
 
 /** Index of the version nearest to [start, end) within CUE_REACH characters, or -1. Versions are in text order. */
 function nearestVersion(versions: readonly { start: number; end: number }[], start: number, end: number): number {
-  let low = 0;
-  let high = versions.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if ((versions[mid] as { start: number }).start < start) low = mid + 1;
-    else high = mid;
-  }
+  const low = firstFrom(versions, start);
   let best = -1;
   let bestDistance = CUE_REACH + 1;
   for (const candidate of [low - 1, low]) {
