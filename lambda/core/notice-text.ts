@@ -113,8 +113,18 @@ const INLINE_TAGS = new Set([
 ]);
 
 /** A body is HTML when it holds a tag we know, not merely a "<" ("<A" in prose, "<2.11.0"). */
-const HTML_TAG =
-  /<\/?(?:p|br|div|li|ul|ol|tr|td|th|table|h[1-6]|a|b|strong|em|span|html|body|pre|code)(?:\s[^<>]{0,2000})?\/?>/i;
+const HTML_TAG = new RegExp(
+  `<\\/?(?:p|br|div|li|ul|ol|tr|td|th|table|h[1-6]|a|b|strong|em|span|html|body|pre|code)${attributes()}\\s*\\/?>`,
+  'i',
+);
+
+/**
+ * A tag's attributes as HTML writes them (`href="..."`, `class=x`, `hidden`): prose that happens to sit between "<A"
+ * and a later ">" is not a tag.
+ */
+function attributes(): string {
+  return `(?:\\s+[\\w:-]{1,100}(?:\\s*=\\s*(?:"[^"]{0,2000}"|'[^']{0,2000}'|[^\\s"'<>=\`]{1,2000}))?){0,50}`;
+}
 
 /** Abbreviations whose dot does not end a sentence ("ver. 2.11.0", "e.g. ENA"). */
 const ABBREVIATIONS = new Set(['ver', 'v', 'e.g', 'i.e', 'approx', 'vs', 'no', 'rel', 'incl', 'etc']);
@@ -177,7 +187,7 @@ function keyWords(key: string): string {
 function htmlText(html: string): string {
   let out = '';
   let at = 0;
-  const tag = /<(\/?)([a-z][a-z0-9]*)((?:\s[^<>]{0,2000})?)\/?>|<!--[\s\S]{0,100000}?-->/gi;
+  const tag = new RegExp(`<(\\/?)([a-z][a-z0-9]*)(${attributes()})\\s*\\/?>|<!--[\\s\\S]{0,100000}?-->`, 'gi');
   for (let match = tag.exec(html); match !== null; match = tag.exec(html)) {
     const name = (match[2] ?? '').toLowerCase();
     // Text that only looks like a tag ("<A>" in prose) stays text.
