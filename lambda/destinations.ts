@@ -5,7 +5,7 @@ import { readSlackToken } from './adapters/slack-token.js';
 import { redactErrorChain } from './adapters/slack-token-form.js';
 import type { RelayConfig } from './config.js';
 import { RelayError } from './core/errors.js';
-import type { Destination } from './delivery.js';
+import type { Destination } from './ports.js';
 
 export interface DestinationOptions {
   /** Where the Slack client's own log lines go. @default console */

@@ -1,28 +1,10 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import {
-  type Block,
-  type KnownBlock,
-  WebAPIHTTPError,
-  WebAPIPlatformError,
-  WebAPIRateLimitedError,
-  WebAPIRequestError,
-} from '@slack/web-api';
+import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } from '@slack/web-api';
 import * as z from 'zod/mini';
 import { RelayError } from '../core/errors.js';
-import type { DeliveryReceipt, Destination } from '../delivery.js';
+import type { DeliveryReceipt, Destination, SlackMessageLike, SlackPayload } from '../ports.js';
 import { outcomeOf, type SlackClient } from './slack-client.js';
 import { redactErrorChain } from './slack-token-form.js';
-
-/** Structurally what core/slack-message.ts renders; declared here so delivery does not depend on rendering. */
-export interface SlackMessageLike {
-  readonly text: string;
-  readonly blocks: readonly (KnownBlock | Block)[];
-}
-
-export interface SlackPayload {
-  readonly main: SlackMessageLike;
-  readonly thread: readonly SlackMessageLike[];
-}
 
 export interface PostedToSlack {
   readonly channel: string;

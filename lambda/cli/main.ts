@@ -14,8 +14,9 @@ import { parseInventoryJson } from '../core/inventory-page.js';
 import { renderSlackMessages } from '../core/slack-message.js';
 import { parseNotificationsJson } from '../core/sns-event.js';
 import { renderText } from '../core/terminal-text.js';
-import { DeliveryFailedError, type DeliveryOutcome, type DeliverySummary, type Destination } from '../delivery.js';
+import { DeliveryFailedError, type DeliveryOutcome, type DeliverySummary } from '../delivery.js';
 import { createDestinations } from '../destinations.js';
+import type { Destination } from '../ports.js';
 import { alertsForNotifications, deliverEvery } from '../relay.js';
 import { SAMPLE_NOTIFICATION_PATH } from './repo-paths.js';
 
