@@ -4,18 +4,12 @@
  * and neither imports the other.
  */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import type { Block, KnownBlock } from '@slack/web-api';
+import type { SlackMessage } from './core/slack-message.js';
 
-/** Structurally what core/slack-message.ts renders; declared here so delivery does not depend on rendering. */
-export interface SlackMessageLike {
-  readonly text: string;
-  readonly blocks: readonly (KnownBlock | Block)[];
-}
-
-/** An alert's Slack rendering: the main message, and the thread replies posted under it. */
+/** An alert's Slack rendering (core/slack-message.ts): the main message, and the thread replies posted under it. */
 export interface SlackPayload {
-  readonly main: SlackMessageLike;
-  readonly thread: readonly SlackMessageLike[];
+  readonly main: SlackMessage;
+  readonly thread: readonly SlackMessage[];
 }
 
 /** Structurally what core/email-message.ts renders. */

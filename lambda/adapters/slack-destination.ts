@@ -2,7 +2,8 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } from '@slack/web-api';
 import * as z from 'zod/mini';
 import { RelayError } from '../core/errors.js';
-import type { DeliveryReceipt, Destination, SlackMessageLike, SlackPayload } from '../ports.js';
+import type { SlackMessage } from '../core/slack-message.js';
+import type { DeliveryReceipt, Destination, SlackPayload } from '../ports.js';
 import { outcomeOf, type SlackClient } from './slack-client.js';
 import { redactErrorChain } from './slack-token-form.js';
 
@@ -136,7 +137,7 @@ interface Part {
 }
 
 /** Posts one message once, settling an unknown outcome by looking for it (see postToSlack); returns its ts. */
-async function postOnce(poster: Poster, message: SlackMessageLike, part: Part): Promise<string> {
+async function postOnce(poster: Poster, message: SlackMessage, part: Part): Promise<string> {
   const { client, channel, deliveryKey, deadline } = poster;
   const since = client.now();
   const request = {
@@ -227,7 +228,7 @@ class OutcomeUnknownError extends Error {
   }
 }
 
-function messageArguments({ text, blocks }: SlackMessageLike) {
+function messageArguments({ text, blocks }: SlackMessage) {
   // Link previews of the AWS docs pages would bury the alert; the message already says where the notes are.
   return { text, blocks: [...blocks], unfurl_links: false, unfurl_media: false };
 }
