@@ -1,6 +1,6 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { deliveryKey } from './adapters/delivery-store.js';
-import { RelayError } from './core/errors.js';
+import { asError, messageOf, RelayError } from './core/errors.js';
 import type { DeliveryReceipt, DeliveryStore, Destination, RenderedAlert } from './ports.js';
 
 export interface DeliveryLog {
@@ -245,14 +245,6 @@ async function mapWithLimit<T, R>(items: readonly T[], limit: number, work: (ite
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return results;
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}
-
-function messageOf(error: unknown): string {
-  return asError(error).message;
 }
 
 function codeOf(error: unknown): string | undefined {
