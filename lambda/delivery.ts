@@ -1,46 +1,7 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { type DeliveryStore, deliveryKey } from './adapters/delivery-store.js';
-import type { EmailPayload } from './adapters/email-destination.js';
-import type { SlackPayload } from './adapters/slack-destination.js';
-import { RelayError } from './core/errors.js';
-
-/** One alert, rendered for every kind of destination. */
-export interface RenderedAlert {
-  /** SNS MessageId of the notification the alert came from. */
-  readonly messageId: string;
-  /** Position of the alert among those built from the notification. */
-  readonly index: number;
-  readonly slack: SlackPayload;
-  readonly email: EmailPayload;
-}
-
-/** What a destination reports about a send: its own id for the message, and anything a person should know. */
-export interface DeliveryReceipt {
-  readonly ref?: string;
-  readonly warnings?: readonly string[];
-}
-
-/** What a destination may need to know about the invocation it sends in. */
-export interface SendContext {
-  /**
-   * When the send must be over (epoch ms): the invocation's end, less the time recording the delivery takes. No
-   * request starts that could outlast it, and work that can be left out (Slack thread replies) stops short of it.
-   */
-  readonly deadline: number;
-  /**
-   * Names this alert at this destination (deliveryKey()): a destination that can tag what it sends with it (Slack
-   * message metadata) can later tell whether an attempt whose outcome was unknown went out after all.
-   */
-  readonly deliveryKey: string;
-  /** Where a destination counts what it noticed (e.g. PossiblyDuplicated). */
-  readonly metrics?: Pick<Metrics, 'addMetric'>;
-}
-
-/** A place alerts go: a Slack channel (`slack:C0123456789`) or the email topic (`email:<topicArn>`). */
-export interface Destination {
-  readonly id: string;
-  send(alert: RenderedAlert, context: SendContext): Promise<DeliveryReceipt | undefined>;
-}
+import { deliveryKey } from './adapters/delivery-store.js';
+import { asError, messageOf, RelayError } from './core/errors.js';
+import type { DeliveryReceipt, DeliveryStore, Destination, RenderedAlert } from './ports.js';
 
 export interface DeliveryLog {
   info(message: string, attributes: Record<string, unknown>): void;
@@ -284,14 +245,6 @@ async function mapWithLimit<T, R>(items: readonly T[], limit: number, work: (ite
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return results;
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}
-
-function messageOf(error: unknown): string {
-  return asError(error).message;
 }
 
 function codeOf(error: unknown): string | undefined {

@@ -1,11 +1,12 @@
 import { WebAPIPlatformError } from '@slack/web-api';
 import { createSlackClient, type LogSink, type SlackClient } from './adapters/slack-client.js';
 import { slackDestination } from './adapters/slack-destination.js';
+import { isBadTokenError } from './adapters/slack-errors.js';
 import { readSlackToken } from './adapters/slack-token.js';
 import { redactErrorChain } from './adapters/slack-token-form.js';
 import type { RelayConfig } from './config.js';
 import { RelayError } from './core/errors.js';
-import type { Destination } from './delivery.js';
+import type { Destination } from './ports.js';
 
 export interface DestinationOptions {
   /** Where the Slack client's own log lines go. @default console */
@@ -13,9 +14,6 @@ export interface DestinationOptions {
   /** Reads the Slack bot token. @default readSlackToken(config.slackTokenSecretId) from Secrets Manager */
   readonly slackToken?: () => Promise<string>;
 }
-
-/** Slack's answers that mean the token itself is bad: fixing them means storing a new token in the secret. */
-const TOKEN_REFUSALS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
 
 /**
  * One destination per configured Slack channel, plus the email topic.
@@ -112,8 +110,6 @@ function cachedByToken(readToken: () => Promise<string>, create: (token: string)
 
 function isTokenRefusal(error: unknown): boolean {
   return (
-    error instanceof RelayError &&
-    error.cause instanceof WebAPIPlatformError &&
-    TOKEN_REFUSALS.has(error.cause.data.error)
+    error instanceof RelayError && error.cause instanceof WebAPIPlatformError && isBadTokenError(error.cause.data.error)
   );
 }

@@ -1,5 +1,4 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { DeliveryStore } from './adapters/delivery-store.js';
 import type { InventoryResult } from './adapters/ssm-inventory.js';
 import type { Alert } from './core/alert.js';
 import type { ChangelogSource } from './core/changelog.js';
@@ -9,14 +8,8 @@ import { fleetImpact, hasFleetView } from './core/fleet.js';
 import type { FleetView } from './core/fleet-wording.js';
 import { renderSlackMessages } from './core/slack-message.js';
 import { parseNotifications, parseSnsMessageJson, type SnsNotification } from './core/sns-event.js';
-import {
-  type DeliveryLog,
-  type DeliverySummary,
-  type Destination,
-  deliverAlerts,
-  RECORD_RESERVE_MS,
-  type RenderedAlert,
-} from './delivery.js';
+import { type DeliveryLog, type DeliverySummary, deliverAlerts, RECORD_RESERVE_MS } from './delivery.js';
+import type { DeliveryStore, Destination, RenderedAlert } from './ports.js';
 
 /** The most a fleet read may take: the alert waits for it, and without it the alert still goes out. */
 export const FLEET_BUDGET_MS = 10_000;

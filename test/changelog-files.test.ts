@@ -1,3 +1,6 @@
+/**
+ * @jest-environment ./test/support/host-errors-environment.js
+ */
 import { copyFile, mkdtemp, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

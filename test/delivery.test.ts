@@ -2,7 +2,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { LogLevel } from '@slack/web-api';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AwsApiError, type AwsJsonCall } from '../lambda/adapters/aws-json-api.js';
-import { createDeliveryStore, type DeliveryStore, deliveryKey } from '../lambda/adapters/delivery-store.js';
+import { createDeliveryStore, deliveryKey } from '../lambda/adapters/delivery-store.js';
 import { emailDestination } from '../lambda/adapters/email-destination.js';
 import { createSlackClient } from '../lambda/adapters/slack-client.js';
 import { slackDestination } from '../lambda/adapters/slack-destination.js';
@@ -10,12 +10,10 @@ import {
   type DeliverAlertsInput,
   DeliveryFailedError,
   type DeliveryLog,
-  type Destination,
   deliverAlerts,
   RECORD_RESERVE_MS,
-  type RenderedAlert,
-  type SendContext,
 } from '../lambda/delivery.js';
+import type { DeliveryStore, Destination, RenderedAlert, SendContext } from '../lambda/ports.js';
 import { countedMetrics } from './support/counted-metrics.js';
 import { type Dynalite, startDynalite } from './support/dynalite.js';
 import { renderedAlert } from './support/rendered-alert.js';

@@ -1,3 +1,6 @@
+/**
+ * @jest-environment ./test/support/host-errors-environment.js
+ */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fetchHistoryPage, type HistoryPageUrls } from '../lambda/adapters/history-page-fetch.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createMemoryDeliveryStore } from '../lambda/adapters/memory-delivery-store';
 import type { InventoryResult } from '../lambda/adapters/ssm-inventory';
 import { parseInventoryJson } from '../lambda/core/inventory-page';
-import type { Destination, RenderedAlert } from '../lambda/delivery';
+import type { Destination, RenderedAlert } from '../lambda/ports';
 import { deliverEvery } from '../lambda/relay';
 import { pvAlert, unrecognisedAlert } from './support/alerts';
 import { countedMetrics } from './support/counted-metrics';

@@ -1,4 +1,4 @@
-import type { KnownBlock } from '@slack/web-api';
+import type { KnownBlock } from '@slack/types';
 import type { Alert, ReleaseAlert } from '../lambda/core/alert.js';
 import { renderSlackMessages, type SlackMessage } from '../lambda/core/slack-message.js';
 import {

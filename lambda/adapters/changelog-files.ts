@@ -4,7 +4,7 @@ import { snapshotChangelog } from '../core/bundled-snapshot.js';
 import type { Changelog, ChangelogSource } from '../core/changelog.js';
 import { parseHistoryPage } from '../core/changelog-page.js';
 import type { DriverFamily } from '../core/driver-family.js';
-import { RelayError } from '../core/errors.js';
+import { messageOf, RelayError } from '../core/errors.js';
 
 /**
  * History pages saved by hand (the CLI's `--changelog-dir DIR`): DIR/aws-pv.html, DIR/ena.html, DIR/nvme.html,
@@ -66,11 +66,6 @@ async function readChangelogFile(dir: string, family: DriverFamily): Promise<Cha
   return { family, entries, windowsServerTable, origin: 'file', asOf: modified.toISOString() };
 }
 
-// Duck-typed: Node's fs errors are not instanceof Error when they cross a realm (jest's VM).
 function isMissing(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
-}
-
-function messageOf(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === 'ENOENT';
 }

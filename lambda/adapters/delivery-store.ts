@@ -1,19 +1,6 @@
 import { RelayError } from '../core/errors.js';
+import type { DeliveryStore } from '../ports.js';
 import { AwsApiError, type AwsJsonCall, awsJsonApi, DYNAMODB } from './aws-json-api.js';
-
-/**
- * - claimed: this invocation may send now.
- * - delivered: it already went out; skip it.
- * - in-progress-elsewhere: another live invocation is sending it; skip it (that one fails loudly if it fails).
- */
-export type ClaimResult = 'claimed' | 'delivered' | 'in-progress-elsewhere';
-
-/** The ledger that makes delivery exactly-once per (notification, alert, destination). */
-export interface DeliveryStore {
-  claim(key: string, owner: string, leaseMs: number): Promise<ClaimResult>;
-  markDelivered(key: string, owner: string, info: { ref?: string | undefined }): Promise<void>;
-  release(key: string, owner: string): Promise<void>;
-}
 
 export interface DynamoDeliveryStoreOptions {
   /** Sends DynamoDB operations. @default awsJsonApi(DYNAMODB): the function's region and credentials */

@@ -1,13 +1,7 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { snsSubject } from '../core/email-message.js';
 import { RelayError } from '../core/errors.js';
-import type { DeliveryReceipt, Destination } from '../delivery.js';
-
-/** Structurally what core/email-message.ts renders. */
-export interface EmailPayload {
-  readonly subject: string;
-  readonly body: string;
-}
+import type { DeliveryReceipt, Destination, EmailPayload } from '../ports.js';
 
 /**
  * Publishes the email to the stack's topic; SNS mails it to every confirmed subscriber.

@@ -1,5 +1,5 @@
 import { DRIVER_FAMILIES, type DriverFamily, FAMILIES } from '../core/driver-family.js';
-import { RelayError } from '../core/errors.js';
+import { messageOf, RelayError } from '../core/errors.js';
 
 /** The only addresses the relay may fetch: one history page per family, each read only from its own address. */
 export type HistoryPageUrls = Readonly<Record<DriverFamily, string>>;
@@ -141,15 +141,8 @@ async function discard(response: Response): Promise<void> {
 
 function describe(error: unknown, signal: AbortSignal): string {
   if (signal.aborted) return 'timeout';
-  // Duck-typed on purpose: errors raised by Node's fetch may come from another realm (jest's VM), where
-  // instanceof Error is false.
-  const cause = propertyOf(error, 'cause');
-  const detail = propertyOf(cause, 'code') ?? propertyOf(cause, 'message') ?? propertyOf(error, 'message');
-  return `network error (${String(detail ?? error)})`;
-}
-
-function propertyOf(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null && key in value
-    ? (value as Record<string, unknown>)[key]
-    : undefined;
+  // fetch rejects with TypeError('fetch failed'); what went wrong (ECONNREFUSED, say) is in its cause.
+  const cause = error instanceof Error ? error.cause : undefined;
+  const detail = cause instanceof Error ? ((cause as NodeJS.ErrnoException).code ?? cause.message) : messageOf(error);
+  return `network error (${detail})`;
 }

@@ -1,4 +1,4 @@
-import type { ClaimResult, DeliveryStore } from './delivery-store.js';
+import type { ClaimResult, DeliveryStore } from '../ports.js';
 
 /**
  * A delivery ledger that lives as long as the process: for the command line, where one run sends each alert

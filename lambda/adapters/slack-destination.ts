@@ -1,28 +1,12 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import {
-  type Block,
-  type KnownBlock,
-  WebAPIHTTPError,
-  WebAPIPlatformError,
-  WebAPIRateLimitedError,
-  WebAPIRequestError,
-} from '@slack/web-api';
+import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } from '@slack/web-api';
 import * as z from 'zod/mini';
 import { RelayError } from '../core/errors.js';
-import type { DeliveryReceipt, Destination } from '../delivery.js';
+import type { SlackMessage } from '../core/slack-message.js';
+import type { DeliveryReceipt, Destination, SlackPayload } from '../ports.js';
 import { outcomeOf, type SlackClient } from './slack-client.js';
+import { permanentSlackErrorAdvice } from './slack-errors.js';
 import { redactErrorChain } from './slack-token-form.js';
-
-/** Structurally what core/slack-message.ts renders; declared here so delivery does not depend on rendering. */
-export interface SlackMessageLike {
-  readonly text: string;
-  readonly blocks: readonly (KnownBlock | Block)[];
-}
-
-export interface SlackPayload {
-  readonly main: SlackMessageLike;
-  readonly thread: readonly SlackMessageLike[];
-}
 
 export interface PostedToSlack {
   readonly channel: string;
@@ -154,7 +138,7 @@ interface Part {
 }
 
 /** Posts one message once, settling an unknown outcome by looking for it (see postToSlack); returns its ts. */
-async function postOnce(poster: Poster, message: SlackMessageLike, part: Part): Promise<string> {
+async function postOnce(poster: Poster, message: SlackMessage, part: Part): Promise<string> {
   const { client, channel, deliveryKey, deadline } = poster;
   const since = client.now();
   const request = {
@@ -245,39 +229,9 @@ class OutcomeUnknownError extends Error {
   }
 }
 
-function messageArguments({ text, blocks }: SlackMessageLike) {
+function messageArguments({ text, blocks }: SlackMessage) {
   // Link previews of the AWS docs pages would bury the alert; the message already says where the notes are.
   return { text, blocks: [...blocks], unfurl_links: false, unfurl_media: false };
-}
-
-/** What a person has to do about each error that retrying cannot fix. */
-const PERMANENT_ERRORS: Readonly<Record<string, (channel: string) => string>> = {
-  invalid_auth: () => tokenAdvice('is not valid'),
-  not_authed: () => tokenAdvice('was not sent'),
-  account_inactive: () => tokenAdvice('belongs to a deactivated bot or workspace'),
-  token_revoked: () => tokenAdvice('has been revoked'),
-  token_expired: () => tokenAdvice('has expired'),
-  not_allowed_token_type: () => tokenAdvice('is not a bot token (xoxb-)'),
-  missing_scope: () => 'Add the chat:write scope to the Slack app and reinstall it to the workspace.',
-  no_permission: () => 'Add the chat:write scope to the Slack app and reinstall it to the workspace.',
-  channel_not_found: (channel) =>
-    `Check that ${channel} is a channel ID (e.g. C0123456789, not a name) in the bot's workspace; for a private channel, invite the bot to it with /invite @<bot name>.`,
-  not_in_channel: (channel) => `Invite the bot to ${channel} with /invite @<bot name>.`,
-  is_archived: (channel) => `Unarchive ${channel} or remove it from the configured Slack channels.`,
-  restricted_action: (channel) => `A workspace setting stops the bot posting in ${channel}; ask a Slack admin.`,
-  restricted_action_read_only_channel: (channel) => `${channel} is read-only for the bot; ask a Slack admin.`,
-  team_access_not_granted: () => 'The Slack app is not installed in this workspace; install it.',
-  invalid_blocks: () => rendererAdvice,
-  invalid_blocks_format: () => rendererAdvice,
-  msg_too_long: () => rendererAdvice,
-  no_text: () => rendererAdvice,
-  invalid_arguments: () => rendererAdvice,
-};
-
-const rendererAdvice = 'Slack refused the rendered message: report this with the SNS event, it is a bug in the relay.';
-
-function tokenAdvice(what: string): string {
-  return `The Slack bot token ${what}: put a valid xoxb- token in the Slack token secret (aws secretsmanager put-secret-value) or SLACK_BOT_TOKEN.`;
 }
 
 /**
@@ -303,9 +257,9 @@ function describeSlackFailure(channel: string, error: unknown): RelayError {
   }
   if (error instanceof WebAPIPlatformError) {
     const code = error.data.error;
-    const advice = PERMANENT_ERRORS[code];
+    const advice = permanentSlackErrorAdvice(code, channel);
     if (advice !== undefined) {
-      return new RelayError('slack-permanent', `Slack refused to post to ${channel}: ${code}. ${advice(channel)}`, {
+      return new RelayError('slack-permanent', `Slack refused to post to ${channel}: ${code}. ${advice}`, {
         cause: error,
       });
     }

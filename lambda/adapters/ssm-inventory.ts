@@ -4,6 +4,7 @@
  * as an `unavailable` result with a reason a person can act on, and the caller counts it (FleetImpactUnavailable).
  */
 import { GetInventoryCommand, type GetInventoryCommandOutput, type SSMClient } from '@aws-sdk/client-ssm';
+import { messageOf } from '../core/errors.js';
 import type { RegionInventory } from '../core/fleet.js';
 import { APPLICATION, INSTANCE_INFORMATION, type InventoryPage, parseInventoryPages } from '../core/inventory-page.js';
 
@@ -68,7 +69,10 @@ export async function readWindowsInventory(
       try {
         pages.push(...parseInventoryPages({ Entities: output.Entities, NextToken: output.NextToken }));
       } catch (error) {
-        return unavailable('failed', `SSM Inventory in ${region} answered in an unexpected shape: ${messageOf(error)}`);
+        return unavailable(
+          'failed',
+          `SSM Inventory in ${region} answered in an unexpected shape: ${shortMessage(error)}`,
+        );
       }
       nextToken = output.NextToken;
     } while (nextToken);
@@ -98,13 +102,13 @@ function describeFailure(error: unknown, region: string): InventoryResult {
   if (name === 'AbortError' || name === 'TimeoutError') {
     return unavailable('timeout', `SSM Inventory in ${region} did not answer in time`);
   }
-  return unavailable('failed', `GetInventory failed in ${region}: ${name || 'error'}: ${messageOf(error)}`);
+  return unavailable('failed', `GetInventory failed in ${region}: ${name || 'error'}: ${shortMessage(error)}`);
 }
 
 function unavailable(problem: InventoryProblem, reason: string): InventoryResult {
   return { kind: 'unavailable', problem, reason };
 }
 
-function messageOf(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').slice(0, 300);
+function shortMessage(error: unknown): string {
+  return messageOf(error).replace(/\s+/g, ' ').slice(0, 300);
 }

@@ -7,15 +7,17 @@ import { redactSlackTokens, slackTokenProblem } from '../adapters/slack-token-fo
 import { parseSlackChannels } from '../config.js';
 import type { Alert } from '../core/alert.js';
 import { renderEmail } from '../core/email-message.js';
-import { RelayError } from '../core/errors.js';
+import { messageOf, RelayError } from '../core/errors.js';
 import { type Fleet, fleetImpact, hasFleetView } from '../core/fleet.js';
 import type { FleetView } from '../core/fleet-wording.js';
 import { parseInventoryJson } from '../core/inventory-page.js';
+import { foldWhitespace } from '../core/safe-text.js';
 import { renderSlackMessages } from '../core/slack-message.js';
 import { parseNotificationsJson } from '../core/sns-event.js';
 import { renderText } from '../core/terminal-text.js';
-import { DeliveryFailedError, type DeliveryOutcome, type DeliverySummary, type Destination } from '../delivery.js';
+import { DeliveryFailedError, type DeliveryOutcome, type DeliverySummary } from '../delivery.js';
 import { createDestinations } from '../destinations.js';
+import type { Destination } from '../ports.js';
 import { alertsForNotifications, deliverEvery } from '../relay.js';
 import { SAMPLE_NOTIFICATION_PATH } from './repo-paths.js';
 
@@ -288,8 +290,7 @@ async function updateChangelogCommand(io: CliIo): Promise<number> {
 
 /** Every error the CLI prints goes through here (or redactSlackTokens itself): redacted, then on one line. */
 function oneLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return redactSlackTokens(message).replace(/\s+/g, ' ').trim();
+  return foldWhitespace(redactSlackTokens(messageOf(error)));
 }
 
 function processIo(): CliIo {

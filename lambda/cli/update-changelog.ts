@@ -11,7 +11,7 @@ import type { SkippedRow } from '../core/changelog.js';
 import { parseHistoryPage } from '../core/changelog-page.js';
 import { buildSnapshot, serializeSnapshot } from '../core/changelog-snapshot.js';
 import { DRIVER_FAMILIES, type DriverFamily, FAMILIES } from '../core/driver-family.js';
-import { RelayError } from '../core/errors.js';
+import { messageOf, RelayError } from '../core/errors.js';
 import { SNAPSHOT_PATH } from './repo-paths.js';
 
 export interface UpdateChangelogOptions {
@@ -127,8 +127,4 @@ function updateFailed(failures: readonly Failure[]): RelayError {
   const code = first?.error instanceof RelayError ? first.error.code : 'fetch-failed';
   const cause = failures.length === 1 ? first?.error : new AggregateError(failures.map(({ error }) => error));
   return new RelayError(code, `Changelog snapshot not updated (nothing written). ${reasons}`, { cause });
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

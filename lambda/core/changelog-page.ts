@@ -15,6 +15,7 @@ import type { ChangelogEntry, ParsedHistoryPage, SkippedRow, WindowsServerRow } 
 import { DOWNLOADS, type DriverFamily } from './driver-family.js';
 import { RelayError } from './errors.js';
 import { parseReleaseDate } from './release-date.js';
+import { foldWhitespace } from './safe-text.js';
 
 interface Cell {
   /** One line per <p>/<li> (and per run of loose text between them), whitespace collapsed, entities decoded. */
@@ -331,7 +332,7 @@ class CellReader {
   endLine(): void {
     if (this.#pending.length === 0) return;
     const text = this.#pending.join('');
-    const line = collapseWhitespace(text.slice(0, MAX_LINE_CHARS)) + (text.length > MAX_LINE_CHARS ? ' …' : '');
+    const line = foldWhitespace(text.slice(0, MAX_LINE_CHARS)) + (text.length > MAX_LINE_CHARS ? ' …' : '');
     this.#pending = [];
     this.#pendingLength = 0;
     if (line) this.lines.push(line);
@@ -344,9 +345,4 @@ class CellReader {
     this.#pending.push(kept);
     this.#pendingLength += kept.length;
   }
-}
-
-/** Collapses runs of whitespace, no-break spaces included, to one space. */
-function collapseWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }

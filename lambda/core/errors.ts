@@ -16,6 +16,16 @@ export type RelayErrorCode =
   | 'store-unavailable'
   | 'delivery-failed';
 
+/** A thrown value as an Error: anything else (a string, an object) is wrapped with its String() as the message. */
+export function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** The message of a thrown value, whatever was thrown. */
+export function messageOf(error: unknown): string {
+  return asError(error).message;
+}
+
 export class RelayError extends Error {
   override readonly name = 'RelayError';
   readonly code: RelayErrorCode;

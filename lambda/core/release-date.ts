@@ -2,6 +2,7 @@
  * Reads the release dates the AWS history pages print. The pages mix "July 21, 2026" with "27 May 2025", and
  * the oldest rows give only a month ("July 2016") or nothing at all.
  */
+import { foldWhitespace } from './safe-text.js';
 
 const MONTH_NAMES = [
   'january',
@@ -27,7 +28,7 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
  * year only (a day is never invented), impossible ("February 30, 2026") or not a date at all.
  */
 export function parseReleaseDate(text: string): string | null {
-  const cleaned = text.replace(/\s+/g, ' ').trim();
+  const cleaned = foldWhitespace(text);
   let match = MONTH_DAY_YEAR.exec(cleaned);
   if (match) return isoDate(Number(match[3]), monthNumber(match[1]), Number(match[2]));
   match = DAY_MONTH_YEAR.exec(cleaned);

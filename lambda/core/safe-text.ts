@@ -44,7 +44,12 @@ export function cleanText(text: string): string {
 
 /** Cleans the text and folds every run of whitespace, line breaks included, into one space. */
 export function oneLine(text: string): string {
-  return cleanText(text).replace(/\s+/g, ' ').trim();
+  return foldWhitespace(cleanText(text));
+}
+
+/** Folds every run of whitespace (line breaks and no-break spaces included) into one space, trimmed; cleans nothing. */
+export function foldWhitespace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 /**

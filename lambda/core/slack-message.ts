@@ -7,7 +7,7 @@
  * payload or lets it ping a channel. mrkdwn text objects are `verbatim`, so Slack does not turn a bare
  * "@channel" or "#channel" in the text into a mention or link either.
  */
-import type { ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/web-api';
+import type { ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { Alert, DriverAlert, UnrecognisedAlert, WindowsServerGuidance } from './alert.js';
 import {
   changelogText,

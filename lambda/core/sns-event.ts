@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { RelayError } from './errors.js';
+import { foldWhitespace } from './safe-text.js';
 
 /** One notification from the topic, as the rest of the relay sees it. */
 export interface SnsNotification {
@@ -74,10 +75,6 @@ function pathOf(path: readonly PropertyKey[], root: string): string {
   return text === '' ? root : text;
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
 /** What was being read, for the error: its name in the message and the name of its top level in a path. */
 interface Subject {
   readonly what: string;
@@ -96,7 +93,9 @@ function check<T>(schema: z.ZodMiniType<T>, input: unknown, subject: Subject): T
   const issues = result.error.issues;
   const listed = issues
     .slice(0, MAX_LISTED)
-    .map((issue) => `${pathOf([...(subject.at ?? []), ...issue.path], subject.root)}: ${oneLine(issue.message)}`);
+    .map(
+      (issue) => `${pathOf([...(subject.at ?? []), ...issue.path], subject.root)}: ${foldWhitespace(issue.message)}`,
+    );
   const more = issues.length > MAX_LISTED ? ` (and ${issues.length - MAX_LISTED} more)` : '';
   throw new RelayError('invalid-event', `invalid ${subject.what}: ${listed.join('; ')}${more}`, {
     cause: result.error,
@@ -107,7 +106,7 @@ function readJson(text: string, subject: Subject): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const reason = error instanceof Error ? oneLine(error.message) : 'unreadable';
+    const reason = error instanceof Error ? foldWhitespace(error.message) : 'unreadable';
     const where = subject.at === undefined ? '' : `${pathOf(subject.at, subject.root)}: `;
     throw new RelayError('invalid-event', `invalid ${subject.what}: ${where}not JSON (${reason})`, { cause: error });
   }

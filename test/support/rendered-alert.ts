@@ -1,4 +1,4 @@
-import type { RenderedAlert } from '../../lambda/delivery.js';
+import type { RenderedAlert } from '../../lambda/ports.js';
 
 /** A rendered alert as the dispatcher receives it: a short main message, one thread reply with the notes, an email. */
 export function renderedAlert(overrides: Partial<RenderedAlert> = {}): RenderedAlert {
