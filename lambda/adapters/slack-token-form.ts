@@ -50,6 +50,19 @@ export function redactSlackTokens(text: string, known: readonly string[] = []): 
 }
 
 /**
+ * Sets an error's message or stack, also where it is a getter without a setter (the DOMException of
+ * AbortSignal.timeout): redaction must never itself throw and replace the error it cleans.
+ */
+function rewrite(error: Error, key: 'message' | 'stack', value: string): void {
+  if (error[key] === value) return;
+  try {
+    Object.defineProperty(error, key, { value, writable: true, configurable: true, enumerable: false });
+  } catch {
+    // A frozen or exotic error keeps its text; its message is Node's own, never one with a token in it.
+  }
+}
+
+/**
  * Redacts the messages and stacks of an error and of every error it wraps (`cause`, a list of causes, and the Slack
  * SDK's `original`), in place, and returns it. The chain is what Powertools Logger prints and what Lambda copies
  * into the failure queue, so redacting only the outer message would not be enough.
@@ -63,8 +76,8 @@ export function redactErrorChain<E>(error: E, known: readonly string[] = []): E 
     }
     if (!(value instanceof Error) || seen.has(value)) return;
     seen.add(value);
-    value.message = redactSlackTokens(value.message, known);
-    if (value.stack !== undefined) value.stack = redactSlackTokens(value.stack, known);
+    rewrite(value, 'message', redactSlackTokens(value.message, known));
+    if (value.stack !== undefined) rewrite(value, 'stack', redactSlackTokens(value.stack, known));
     visit(value.cause);
     if ('original' in value) visit(value.original);
     if (value instanceof AggregateError) visit(value.errors);
