@@ -1,25 +1,30 @@
 /**
  * What an AWS notice says: which driver families it is about, the one version it is about for each, and what kind
- * of notice it is. The topic carries free text written by people, so this reads it with a few visible rules:
+ * of notice it is. The topic carries free text written by people, so this reads it with a few visible rules (the
+ * words each rule looks for are in notice-words.ts):
  *
  *  1. Text       notice-text.ts turns JSON, HTML and Markdown bodies into plain sentences (Subject first).
- *  2. Candidates each sentence yields family mentions (names, aliases, download URLs), versions, and cues: words
- *                that say what kind of notice it is (KIND_CUES) and what role a version plays (ROLE_CUES).
- *  3. Roles      a version is the `subject`, a `reference` (previous, replaced, requires, "X or later", the old
- *                side of "X -> Y") or a `target` (roll back to, upgrade to, stay on) by the words next to it.
- *  4. Owners     a version belongs to the family named in its download URL, else in "version X of <family>",
- *                else named nearest before it in its sentence, else after it, else the family the notice was
- *                last talking about. A number right after another product's name ("PowerShell 5.1") is not ours.
- *  5. Kinds      each kind cue goes to the nearest version in its sentence (versions listed together share it);
- *                a version's kind is its most severe cue (rollback > end-of-support > upcoming > release >
- *                notice), else the Subject's, else that of the family's sentences without versions, else
- *                `release` when a version was found and `notice` when none was.
- *  6. Subjects   per family, the version the notice is about is the first subject version in the Subject line,
- *                else the first labelled one ("Version: 2.11.0"), else the first in the body; a package version
- *                outranks a "driver version". A family named only in passing ("not affected", "instead") or only
- *                with reference versions makes no alert, unless the notice is about it and no other family.
+ *  2. Candidates each sentence yields family mentions (names, aliases, download URLs; driver-names.ts), versions
+ *                (not dates, addresses, sizes or another product's numbers), and kind cues (KIND_CUES).
+ *  3. Roles      by the words of its own phrase a version is a `subject`, a `reference` (previous, replaced,
+ *                requires, "X or later", the old side of "X -> Y"), a `target` (roll back to, upgrade to, stay on)
+ *                or `current` (what customers run now); versions listed together play the role of the first.
+ *  4. Owners     a version belongs to the family named in its download URL, else in "version X of <family>", else
+ *                named nearest before it in its sentence, else after it, else the family the notice was last
+ *                talking about (or, before any name, the notice's main family). A sentence without a name takes a
+ *                number only when "version" or a kind cue says it is one.
+ *  5. Kinds      each cue goes to the nearest version of its sentence (not across another family's name; a list
+ *                shares it); a version's kind is its most severe cue (rollback > end-of-support > upcoming >
+ *                release > notice), else what the notice says of its family without a number (a rollback always
+ *                counts when the family has one version), else what the sentences before said of their subjects,
+ *                else `release` when a version was found and `notice` when none was.
+ *  6. Subjects   per family, the version the notice is about is the first subject in the Subject line, else the
+ *                first labelled one ("Version: 2.11.0"), else the first in the body; a package version outranks a
+ *                "driver version", and a `current` one counts only when there is no other nor a target. Families
+ *                the words say are not affected, or name aside ("alongside", "unlike"), make no alert; a family
+ *                with only reference versions makes one only when no family has a subject.
  *
- * Work is linear in the text: every look around a version is bounded, and cues find their version by binary search.
+ * Work is linear in the text: every look around a version is bounded, and cues and names are found by binary search.
  */
 import type { NoticeKind } from './alert.js';
 import type { DriverFamily } from './driver-family.js';
