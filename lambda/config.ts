@@ -1,8 +1,9 @@
 import * as z from 'zod/mini';
+import { CHANNEL_ID, Env, isTopicArn, REGION, splitList } from './core/config-contract.js';
 import { RelayError } from './core/errors.js';
 
 /** The function's configuration, read once from its environment. The Slack token is never one of these. */
-export interface RelayConfig {
+export interface FunctionConfig {
   /** Slack channel IDs to post to; empty when Slack is not configured. */
   readonly slackChannels: readonly string[];
   /** Secrets Manager secret (name or ARN) holding the Slack bot token; set whenever slackChannels is. */
@@ -21,25 +22,17 @@ export interface RelayConfig {
   readonly fleetRegions: readonly string[];
 }
 
-const CHANNEL_ID = /^[CGD][A-Z0-9]{8,}$/;
-/** An AWS region name; the stack's context check (lib/app-config.ts) uses the same one. */
-export const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d$/;
-const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
-
-const list = (value: string | undefined) =>
-  (value ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
+/** The destination settings the function and the CLI's `send` both read from the environment. */
+export type DestinationEnv = Pick<FunctionConfig, 'slackChannels' | 'slackApiUrl' | 'emailTopicArn'>;
 
 /** Comma-separated Slack channel IDs; throws RelayError 'invalid-config' naming SLACK_CHANNELS. */
 export function parseSlackChannels(value: string | undefined): string[] {
-  const channels = list(value);
+  const channels = splitList(value);
   const bad = channels.filter((channel) => !CHANNEL_ID.test(channel));
   if (bad.length > 0) {
     throw new RelayError(
       'invalid-config',
-      `SLACK_CHANNELS: ${bad.map((c) => JSON.stringify(c)).join(', ')} is not a channel ID (expected e.g. C0123456789)`,
+      `${Env.slackChannels}: ${bad.map((c) => JSON.stringify(c)).join(', ')} is not a channel ID (expected C…, G… or D…, e.g. C0123456789)`,
     );
   }
   return channels;
@@ -47,20 +40,26 @@ export function parseSlackChannels(value: string | undefined): string[] {
 
 const optional = (value: string | undefined) => (value?.trim() ? value.trim() : null);
 
-const schema = z.object({
-  SLACK_CHANNELS: z.optional(z.string()),
-  SLACK_TOKEN_SECRET_ID: z.optional(z.string()),
-  SLACK_API_URL: z.optional(z.url({ protocol: /^https?$/ })),
-  EMAIL_TOPIC_ARN: z.optional(z.string().check(z.regex(TOPIC_ARN, 'expected an SNS topic ARN'))),
-  DRIVER_TOPIC_ARN: z.string().check(z.regex(TOPIC_ARN, 'expected an SNS topic ARN')),
-  DELIVERY_TABLE_NAME: z.string().check(z.minLength(3, 'expected a DynamoDB table name')),
-  LIVE_CHANGELOG: z.optional(z.enum(['true', 'false'])),
-  FLEET_REGIONS: z.optional(
+const topicArn = z.string().check(z.refine(isTopicArn, 'expected an SNS topic ARN'));
+
+const destinationSchema = {
+  [Env.slackChannels]: z.optional(z.string()),
+  [Env.slackApiUrl]: z.optional(z.url({ protocol: /^https?$/ })),
+  [Env.emailTopicArn]: z.optional(topicArn),
+};
+
+const functionSchema = z.object({
+  ...destinationSchema,
+  [Env.slackTokenSecretId]: z.optional(z.string()),
+  [Env.driverTopicArn]: topicArn,
+  [Env.deliveryTableName]: z.string().check(z.minLength(3, 'expected a DynamoDB table name')),
+  [Env.liveChangelog]: z.optional(z.enum(['true', 'false'])),
+  [Env.fleetRegions]: z.optional(
     z
       .string()
       .check(
         z.refine(
-          (value) => list(value).every((region) => REGION.test(region)),
+          (value) => splitList(value).every((region) => REGION.test(region)),
           'expected regions, e.g. us-east-1,eu-west-1',
         ),
       ),
@@ -68,11 +67,10 @@ const schema = z.object({
 });
 
 /**
- * Reads and checks the configuration. Throws RelayError 'invalid-config' naming the variable: at module load
- * in the Lambda, so a misconfigured function fails every invocation loudly instead of dropping alerts.
+ * Checks the environment against a schema and names every variable at fault. Throws RelayError 'invalid-config'.
+ * A variable set to nothing counts as unset (a template or a shell may well write EMAIL_TOPIC_ARN=).
  */
-export function readConfig(env: NodeJS.ProcessEnv): RelayConfig {
-  // A variable set to nothing counts as unset (a template or a shell may well write EMAIL_TOPIC_ARN=).
+function parseEnv<Shape extends z.ZodMiniObject>(schema: Shape, env: NodeJS.ProcessEnv): z.infer<Shape> {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value?.trim()));
   const result = z.safeParse(schema, present);
   if (!result.success) {
@@ -82,25 +80,51 @@ export function readConfig(env: NodeJS.ProcessEnv): RelayConfig {
     });
     throw new RelayError('invalid-config', problems.join('; '));
   }
-  const vars = result.data;
-  const slackChannels = parseSlackChannels(vars.SLACK_CHANNELS);
-  const slackTokenSecretId = optional(vars.SLACK_TOKEN_SECRET_ID);
+  return result.data;
+}
+
+function destinationsOf(vars: Partial<Record<keyof typeof destinationSchema, string>>): DestinationEnv {
+  return {
+    slackChannels: parseSlackChannels(vars[Env.slackChannels]),
+    slackApiUrl: optional(vars[Env.slackApiUrl]),
+    emailTopicArn: optional(vars[Env.emailTopicArn]),
+  };
+}
+
+/**
+ * The Slack channels, Slack API URL and email topic, checked as the function checks them; the CLI's `send` reads
+ * its destinations here. Throws RelayError 'invalid-config' naming the variable.
+ */
+export function readDestinationEnv(env: NodeJS.ProcessEnv): DestinationEnv {
+  return destinationsOf(parseEnv(z.object(destinationSchema), env));
+}
+
+/**
+ * Reads and checks the configuration. Throws RelayError 'invalid-config' naming the variable: at module load
+ * in the Lambda, so a misconfigured function fails every invocation loudly instead of dropping alerts.
+ */
+export function readConfig(env: NodeJS.ProcessEnv): FunctionConfig {
+  const vars = parseEnv(functionSchema, env);
+  const { slackChannels, slackApiUrl, emailTopicArn } = destinationsOf(vars);
+  const slackTokenSecretId = optional(vars[Env.slackTokenSecretId]);
   if (slackChannels.length > 0 && slackTokenSecretId === null) {
-    throw new RelayError('invalid-config', 'SLACK_TOKEN_SECRET_ID environment variable is not set (needed for Slack)');
+    throw new RelayError(
+      'invalid-config',
+      `${Env.slackTokenSecretId} environment variable is not set (needed for Slack)`,
+    );
   }
-  const emailTopicArn = optional(vars.EMAIL_TOPIC_ARN);
   if (slackChannels.length === 0 && emailTopicArn === null) {
-    throw new RelayError('invalid-config', 'no destination: set SLACK_CHANNELS or EMAIL_TOPIC_ARN');
+    throw new RelayError('invalid-config', `no destination: set ${Env.slackChannels} or ${Env.emailTopicArn}`);
   }
   return {
     slackChannels,
     slackTokenSecretId,
-    slackApiUrl: optional(vars.SLACK_API_URL),
+    slackApiUrl,
     emailTopicArn,
-    driverTopicArn: vars.DRIVER_TOPIC_ARN,
-    deliveryTableName: vars.DELIVERY_TABLE_NAME,
-    liveChangelog: vars.LIVE_CHANGELOG !== 'false',
+    driverTopicArn: vars[Env.driverTopicArn],
+    deliveryTableName: vars[Env.deliveryTableName],
+    liveChangelog: vars[Env.liveChangelog] !== 'false',
     // Unset means off: the stack sets it exactly when it grants ssm:GetInventory.
-    fleetRegions: list(vars.FLEET_REGIONS),
+    fleetRegions: splitList(vars[Env.fleetRegions]),
   };
 }

@@ -4,7 +4,7 @@ import { slackDestination } from './adapters/slack-destination.js';
 import { isBadTokenError } from './adapters/slack-errors.js';
 import { readSlackToken } from './adapters/slack-token.js';
 import { redactErrorChain } from './adapters/slack-token-form.js';
-import type { RelayConfig } from './config.js';
+import type { FunctionConfig } from './config.js';
 import { RelayError } from './core/errors.js';
 import type { Destination } from './ports.js';
 
@@ -23,7 +23,7 @@ export interface DestinationOptions {
  * while email still goes out, and a cold start that only posts to Slack never loads the SNS client.
  */
 export function createDestinations(
-  config: Pick<RelayConfig, 'slackChannels' | 'slackTokenSecretId' | 'slackApiUrl' | 'emailTopicArn'>,
+  config: Pick<FunctionConfig, 'slackChannels' | 'slackTokenSecretId' | 'slackApiUrl' | 'emailTopicArn'>,
   options: DestinationOptions = {},
 ): Destination[] {
   const destinations: Destination[] = [];

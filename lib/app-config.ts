@@ -1,7 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import * as z from 'zod';
-import { REGION } from '../lambda/config.js';
+import * as z from 'zod/mini';
+import { CHANNEL_ID, isTopicArn, REGION, splitList, topicArnRegion } from '../lambda/core/config-contract.js';
 import { RelayError } from '../lambda/core/errors.js';
 
 /** The AWS-owned topic that announces EC2 Windows driver releases (publisher account 801119661308). */
@@ -23,9 +23,9 @@ export const CONTEXT_KEYS = [
 
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
 
-/** What `cdk synth` / `cdk deploy` builds, validated from CDK context. */
-export interface RelayConfig {
-  /** Slack channel IDs (C… public, G… private); empty when Slack is not used. */
+/** What `cdk synth` / `cdk deploy` builds, validated from CDK context. The function's own is FunctionConfig. */
+export interface StackConfig {
+  /** Slack channel IDs (see CHANNEL_ID in lambda/core/config-contract.ts); empty when Slack is not used. */
   readonly slackChannels: readonly string[];
   /** Addresses subscribed to the email topic; empty when email is not used. */
   readonly emailAddresses: readonly string[];
@@ -43,11 +43,8 @@ export interface RelayConfig {
   readonly fleetRegions: readonly string[];
 }
 
-const CHANNEL_ID = /^[CG][A-Z0-9]{8,20}$/;
 // Names only (an ARN is refused with a hint); the characters Secrets Manager allows in a name.
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
-// Standard topics only: a FIFO topic delivers only to FIFO queues, and the work queue is a standard one.
-const TOPIC_ARN = /^arn:aws(?:-cn|-us-gov)?:sns:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):[A-Za-z0-9_-]{1,256}$/;
 const EMAIL = z.email();
 
 const ACCEPTED_RETENTION_DAYS: readonly number[] = Object.values(RetentionDays).filter(
@@ -62,20 +59,24 @@ function absentIfBlank(value: unknown): unknown {
 }
 
 /** "a, b,,c" or ["a", "b"] becomes ["a", "b", "c"], without duplicates. */
-function splitList(value: unknown): unknown {
+function contextList(value: unknown): unknown {
   const present = absentIfBlank(value);
   if (present === undefined) return [];
-  const items = Array.isArray(present) ? present : typeof present === 'string' ? present.split(',') : present;
-  if (!Array.isArray(items)) return items;
-  const trimmed = items.map((item) => (typeof item === 'string' ? item.trim() : item)).filter((item) => item !== '');
+  if (typeof present === 'string') return [...new Set(splitList(present))];
+  if (!Array.isArray(present)) return present;
+  const trimmed = present.map((item) => (typeof item === 'string' ? item.trim() : item)).filter((item) => item !== '');
   return [...new Set(trimmed)];
 }
 
+/** zod/mini has no preprocess: a transform piped into the schema does the same. */
+const preprocess = <Out>(fn: (value: unknown) => unknown, schema: z.ZodMiniType<Out>) =>
+  z.pipe(z.transform(fn), schema);
+
 const show = (input: unknown): string => JSON.stringify(input);
 
-const listOf = (item: z.ZodType<string>) =>
-  z.preprocess(
-    splitList,
+const listOf = (item: z.ZodMiniType<string>) =>
+  preprocess(
+    contextList,
     z.array(item, { error: 'expected a comma-separated list (e.g. "a,b") or a JSON array of strings' }),
   );
 
@@ -90,44 +91,50 @@ const emailAddress = z
 const contextSchema = z
   .object({
     slackChannels: listOf(
-      z.string({ error: (issue) => `${show(issue.input)} is not a channel ID (expected a string)` }).regex(CHANNEL_ID, {
-        error: (issue) => `${show(issue.input)} is not a channel ID (expected C… or G…, e.g. C0123456789)`,
-      }),
+      z.string({ error: (issue) => `${show(issue.input)} is not a channel ID (expected a string)` }).check(
+        z.regex(CHANNEL_ID, {
+          error: (issue) => `${show(issue.input)} is not a channel ID (expected C…, G… or D…, e.g. C0123456789)`,
+        }),
+      ),
     ),
     emailAddresses: listOf(emailAddress),
-    alarmEmail: z.preprocess(absentIfBlank, z.optional(emailAddress)),
-    slackTokenSecretName: z.preprocess(
+    alarmEmail: preprocess(absentIfBlank, z.optional(emailAddress)),
+    slackTokenSecretName: preprocess(
       absentIfBlank,
       z.optional(
-        z
-          .string({ error: (issue) => `${show(issue.input)} is not a secret name (expected a string)` })
-          .refine((value) => SECRET_NAME.test(value), {
+        z.string({ error: (issue) => `${show(issue.input)} is not a secret name (expected a string)` }).check(
+          z.refine((value) => SECRET_NAME.test(value), {
             error: (issue) =>
               String(issue.input).startsWith('arn:')
                 ? `${show(issue.input)} is an ARN; give the secret's name (e.g. slack/driver-relay-bot)`
                 : `${show(issue.input)} is not a secret name (1 to 512 letters, digits or any of / _ + = . @ -)`,
           }),
+        ),
       ),
     ),
-    topicArn: z.preprocess(
+    topicArn: preprocess(
       (value) => absentIfBlank(value) ?? DEFAULT_TOPIC_ARN,
-      z.string({ error: 'expected an SNS topic ARN' }).regex(TOPIC_ARN, {
-        error: (issue) =>
-          `${show(issue.input)} is not a standard SNS topic ARN (expected arn:aws:sns:<region>:<account>:<name>, e.g. ${DEFAULT_TOPIC_ARN})`,
-      }),
+      z.string({ error: 'expected an SNS topic ARN' }).check(
+        z.refine(isTopicArn, {
+          error: (issue) =>
+            `${show(issue.input)} is not a standard SNS topic ARN (expected arn:aws:sns:<region>:<account>:<name>, e.g. ${DEFAULT_TOPIC_ARN})`,
+        }),
+      ),
     ),
-    logRetentionDays: z.preprocess(
+    logRetentionDays: preprocess(
       (value) => {
         const present = absentIfBlank(value);
         if (present === undefined) return DEFAULT_LOG_RETENTION_DAYS;
         return typeof present === 'string' && /^\d+$/.test(present.trim()) ? Number(present) : present;
       },
-      z.number().refine((days) => ACCEPTED_RETENTION_DAYS.includes(days), {
-        error: (issue) =>
-          `${show(issue.input)} is not a retention CloudWatch Logs accepts (one of ${ACCEPTED_RETENTION_DAYS.join(', ')})`,
-      }),
+      z.number().check(
+        z.refine((days) => ACCEPTED_RETENTION_DAYS.includes(days), {
+          error: (issue) =>
+            `${show(issue.input)} is not a retention CloudWatch Logs accepts (one of ${ACCEPTED_RETENTION_DAYS.join(', ')})`,
+        }),
+      ),
     ),
-    fleetImpact: z.preprocess(
+    fleetImpact: preprocess(
       (value) => {
         const present = absentIfBlank(value);
         if (present === undefined) return true;
@@ -138,35 +145,37 @@ const contextSchema = z
       z.boolean({ error: (issue) => `${show(issue.input)} is not true or false` }),
     ),
     fleetRegions: listOf(
-      z.string({ error: (issue) => `${show(issue.input)} is not a region (expected a string)` }).regex(REGION, {
-        error: (issue) => `${show(issue.input)} is not a region (expected e.g. us-east-1)`,
-      }),
+      z
+        .string({ error: (issue) => `${show(issue.input)} is not a region (expected a string)` })
+        .check(z.regex(REGION, { error: (issue) => `${show(issue.input)} is not a region (expected e.g. us-east-1)` })),
     ),
   })
-  .superRefine((config, ctx) => {
-    if (!config.fleetImpact && config.fleetRegions.length > 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['fleetRegions'],
-        message: `${show(config.fleetRegions.join(','))} is set but "fleetImpact" is false (turn fleet impact on, or drop the regions)`,
-      });
-    }
-    if (config.slackChannels.length === 0 && config.emailAddresses.length === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [],
-        message:
-          'context keys "slackChannels" and "emailAddresses" are both empty: at least one destination is required (e.g. -c slackChannels=C0123456789 or -c emailAddresses=ops@example.com)',
-      });
-    }
-    if (config.slackTokenSecretName !== undefined && config.slackChannels.length === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['slackTokenSecretName'],
-        message: `${show(config.slackTokenSecretName)} is set but "slackChannels" is empty (set the channels to post to, or drop the secret name)`,
-      });
-    }
-  });
+  .check(
+    z.superRefine((config, ctx) => {
+      if (!config.fleetImpact && config.fleetRegions.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fleetRegions'],
+          message: `${show(config.fleetRegions.join(','))} is set but "fleetImpact" is false (turn fleet impact on, or drop the regions)`,
+        });
+      }
+      if (config.slackChannels.length === 0 && config.emailAddresses.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [],
+          message:
+            'context keys "slackChannels" and "emailAddresses" are both empty: at least one destination is required (e.g. -c slackChannels=C0123456789 or -c emailAddresses=ops@example.com)',
+        });
+      }
+      if (config.slackTokenSecretName !== undefined && config.slackChannels.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['slackTokenSecretName'],
+          message: `${show(config.slackTokenSecretName)} is set but "slackChannels" is empty (set the channels to post to, or drop the secret name)`,
+        });
+      }
+    }),
+  );
 
 /** Issues about one key name it; the one about the keys together already says which. */
 function describe(issue: z.core.$ZodIssue): string {
@@ -178,8 +187,8 @@ function describe(issue: z.core.$ZodIssue): string {
  * Validates raw CDK context. Throws a RelayError ('invalid-config') whose message has one line per problem,
  * each naming the context key and why, so `cdk synth` stops before anything is built from a bad value.
  */
-export function parseAppConfig(context: Readonly<Partial<Record<ContextKey, unknown>>>): RelayConfig {
-  const result = contextSchema.safeParse(context);
+export function parseAppConfig(context: Readonly<Partial<Record<ContextKey, unknown>>>): StackConfig {
+  const result = z.safeParse(contextSchema, context);
   if (!result.success) {
     const lines = result.error.issues.map(describe);
     throw new RelayError('invalid-config', `Invalid configuration:\n  ${lines.join('\n  ')}`, { cause: result.error });
@@ -199,7 +208,7 @@ export function parseAppConfig(context: Readonly<Partial<Record<ContextKey, unkn
 }
 
 /** Reads every context key from the app (cdk.json `context` or `-c key=value`) and validates it. */
-export function readAppConfig(node: Node): RelayConfig {
+export function readAppConfig(node: Node): StackConfig {
   const context: Partial<Record<ContextKey, unknown>> = {};
   for (const key of CONTEXT_KEYS) context[key] = node.tryGetContext(key);
   return parseAppConfig(context);
@@ -211,7 +220,7 @@ export function readAppConfig(node: Node): RelayConfig {
  * default.
  */
 export function topicRegion(topicArn: string): string {
-  const region = TOPIC_ARN.exec(topicArn)?.[1];
+  const region = topicArnRegion(topicArn);
   if (region === undefined) {
     throw new RelayError('invalid-config', `context key "topicArn": ${show(topicArn)} is not a standard SNS topic ARN`);
   }

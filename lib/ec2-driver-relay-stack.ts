@@ -17,15 +17,16 @@ import { type CfnSecret, type ISecret, Secret } from 'aws-cdk-lib/aws-secretsman
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { Env } from '../lambda/core/config-contract.js';
 import { RelayError } from '../lambda/core/errors.js';
-import type { RelayConfig } from './app-config.js';
+import type { StackConfig } from './app-config.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { alarmNamePrefix, RelayAlarms } from './relay-alarms.js';
 import { RelayFunction } from './relay-function.js';
 import { WorkQueue } from './work-queue.js';
 
 export interface Ec2DriverRelayStackProps extends StackProps {
-  readonly config: RelayConfig;
+  readonly config: StackConfig;
 }
 
 /** Enough for a live page fetch, Slack and email with their retries; the work queue's visibility follows it. */
@@ -270,7 +271,7 @@ export class Ec2DriverRelayStack extends Stack {
  * costs transfer and depends on both regions being enabled); deployed anywhere else, or region-agnostic, synth
  * refuses rather than guess.
  */
-function requireTopicRegion(stack: Stack, config: RelayConfig): void {
+function requireTopicRegion(stack: Stack, config: StackConfig): void {
   if (Token.isUnresolved(stack.region) || stack.region !== config.topicRegion) {
     const where = Token.isUnresolved(stack.region) ? 'no fixed region' : `region ${stack.region}`;
     throw new RelayError(
@@ -282,7 +283,7 @@ function requireTopicRegion(stack: Stack, config: RelayConfig): void {
 }
 
 /** The Slack bot token: the named existing secret, or a new empty one the user fills after deploying. */
-function slackTokenSecret(scope: Construct, config: RelayConfig): ISecret {
+function slackTokenSecret(scope: Construct, config: StackConfig): ISecret {
   if (config.slackTokenSecretName !== undefined) {
     return Secret.fromSecretNameV2(scope, 'SlackToken', config.slackTokenSecretName);
   }
@@ -300,7 +301,7 @@ export const RELAY_METRICS = { namespace: 'Ec2DriverRelay', service: 'ec2-driver
 
 /** The handler's configuration contract (see lambda/handler.ts). The token itself never goes in here. */
 export function relayEnvironment(parts: {
-  config: RelayConfig;
+  config: StackConfig;
   /** The stack's region: the fleet's when fleetRegions names none. */
   region: string;
   tableName: string;
@@ -311,15 +312,18 @@ export function relayEnvironment(parts: {
   const { config } = parts;
   return {
     ...(config.slackChannels.length > 0 && parts.slackTokenSecretId !== undefined
-      ? { SLACK_CHANNELS: config.slackChannels.join(','), SLACK_TOKEN_SECRET_ID: parts.slackTokenSecretId }
+      ? {
+          [Env.slackChannels]: config.slackChannels.join(','),
+          [Env.slackTokenSecretId]: parts.slackTokenSecretId,
+        }
       : {}),
-    ...(parts.emailTopicArn !== undefined ? { EMAIL_TOPIC_ARN: parts.emailTopicArn } : {}),
-    DRIVER_TOPIC_ARN: config.topicArn,
-    DELIVERY_TABLE_NAME: parts.tableName,
-    LIVE_CHANGELOG: 'true',
+    ...(parts.emailTopicArn !== undefined ? { [Env.emailTopicArn]: parts.emailTopicArn } : {}),
+    [Env.driverTopicArn]: config.topicArn,
+    [Env.deliveryTableName]: parts.tableName,
+    [Env.liveChangelog]: 'true',
     // Set exactly when ssm:GetInventory is granted: the function reads inventory only then.
     ...(config.fleetImpact
-      ? { FLEET_REGIONS: (config.fleetRegions.length > 0 ? config.fleetRegions : [parts.region]).join(',') }
+      ? { [Env.fleetRegions]: (config.fleetRegions.length > 0 ? config.fleetRegions : [parts.region]).join(',') }
       : {}),
     POWERTOOLS_SERVICE_NAME: RELAY_METRICS.service,
     POWERTOOLS_METRICS_NAMESPACE: RELAY_METRICS.namespace,

@@ -31,6 +31,14 @@ describe('app configuration from CDK context', () => {
       });
     });
 
+    test('public, private and direct-message channel IDs, as the function accepts them', () => {
+      expect(parseAppConfig({ slackChannels: 'C0123456789,G0123456789,D0123456789' }).slackChannels).toEqual([
+        'C0123456789',
+        'G0123456789',
+        'D0123456789',
+      ]);
+    });
+
     test('fleet impact can be turned off, or pointed at other regions', () => {
       expect(parseAppConfig({ slackChannels: 'C0123456789', fleetImpact: 'false' }).fleetImpact).toBe(false);
       expect(parseAppConfig({ slackChannels: 'C0123456789', fleetImpact: false }).fleetImpact).toBe(false);
@@ -101,11 +109,11 @@ describe('app configuration from CDK context', () => {
 
     test('a channel name instead of a channel ID', () => {
       expect(refusal({ slackChannels: '#ops' })).toContain(
-        'context key "slackChannels": "#ops" is not a channel ID (expected C… or G…, e.g. C0123456789)',
+        'context key "slackChannels": "#ops" is not a channel ID (expected C…, G… or D…, e.g. C0123456789)',
       );
     });
 
-    test('a direct-message or user ID as a channel', () => {
+    test('a user ID as a channel', () => {
       expect(refusal({ slackChannels: 'U0123456789' })).toContain(
         'context key "slackChannels": "U0123456789" is not a channel ID',
       );

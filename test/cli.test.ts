@@ -252,6 +252,19 @@ describe('driver-relay send', () => {
     30_000,
   );
 
+  it('refuses an email topic or Slack URL the function would refuse, naming the variable, and sends nothing', async () => {
+    const event = join(EVENTS, 'pv-8.6.1.json');
+
+    const badTopic = await run(['send', '--event', event], { env: { ...slackEnv(), EMAIL_TOPIC_ARN: 'relay-email' } });
+    const badUrl = await run(['send', '--event', event], { env: { ...slackEnv(), SLACK_API_URL: 'file:///etc/x' } });
+
+    expect(badTopic.code).toBe(1);
+    expect(badTopic.stderr).toContain('EMAIL_TOPIC_ARN: expected an SNS topic ARN');
+    expect(badUrl.code).toBe(1);
+    expect(badUrl.stderr).toContain('SLACK_API_URL:');
+    expect(slack.requests).toHaveLength(0);
+  });
+
   it('refuses to run with no destination configured', async () => {
     const { code, stderr } = await run(['send', '--event', join(EVENTS, 'pv-8.6.1.json')]);
 

@@ -1,4 +1,6 @@
 import { readConfig } from '../lambda/config';
+import { parseAppConfig } from '../lib/app-config';
+import { relayEnvironment } from '../lib/ec2-driver-relay-stack';
 
 const DRIVER_TOPIC_ARN = 'arn:aws:sns:us-east-1:801119661308:ec2-windows-drivers';
 
@@ -36,6 +38,35 @@ describe('reading the function configuration', () => {
     expect(readConfig(base).fleetRegions).toEqual([]);
   });
 
+  it('reads back exactly what the stack writes', () => {
+    const stackConfig = parseAppConfig({ slackChannels: 'C0123456789,D0123456789', fleetRegions: 'eu-west-1' });
+
+    const env = relayEnvironment({
+      config: stackConfig,
+      region: 'us-east-1',
+      tableName: 'relay-deliveries',
+      emailTopicArn: 'arn:aws:sns:us-east-1:123456789012:relay-email',
+      slackTokenSecretId: 'slack/driver-relay-bot',
+    });
+
+    expect(readConfig(env)).toEqual({
+      slackChannels: ['C0123456789', 'D0123456789'],
+      slackTokenSecretId: 'slack/driver-relay-bot',
+      slackApiUrl: null,
+      emailTopicArn: 'arn:aws:sns:us-east-1:123456789012:relay-email',
+      driverTopicArn: stackConfig.topicArn,
+      deliveryTableName: 'relay-deliveries',
+      liveChangelog: true,
+      fleetRegions: ['eu-west-1'],
+    });
+  });
+
+  it('refuses a FIFO topic as the driver topic, as the stack does', () => {
+    expect(() => readConfig({ ...base, DRIVER_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:drivers.fifo' })).toThrow(
+      'DRIVER_TOPIC_ARN: expected an SNS topic ARN',
+    );
+  });
+
   it('names a fleet region that is not one', () => {
     expect(() => readConfig({ ...base, FLEET_REGIONS: 'us-east-1,Frankfurt' })).toThrow(
       /FLEET_REGIONS: expected regions/,
@@ -50,7 +81,7 @@ describe('reading the function configuration', () => {
 
   it('refuses a channel name where a channel ID belongs', () => {
     expect(() => readConfig({ ...base, SLACK_CHANNELS: '#ops', SLACK_TOKEN_SECRET_ID: 'relay-slack' })).toThrow(
-      'SLACK_CHANNELS: "#ops" is not a channel ID',
+      'SLACK_CHANNELS: "#ops" is not a channel ID (expected C…, G… or D…',
     );
   });
 

@@ -4,8 +4,9 @@ import { createFileChangelogSource } from '../adapters/changelog-files.js';
 import { createChangelogSource } from '../adapters/changelog-source.js';
 import { createMemoryDeliveryStore } from '../adapters/memory-delivery-store.js';
 import { redactSlackTokens, slackTokenProblem } from '../adapters/slack-token-form.js';
-import { parseSlackChannels } from '../config.js';
+import { readDestinationEnv } from '../config.js';
 import type { Alert } from '../core/alert.js';
+import { CLI_SLACK_BOT_TOKEN, Env } from '../core/config-contract.js';
 import { renderEmail } from '../core/email-message.js';
 import { messageOf, RelayError } from '../core/errors.js';
 import { type Fleet, fleetImpact, hasFleetView } from '../core/fleet.js';
@@ -180,7 +181,7 @@ async function demo(io: CliIo): Promise<number> {
     io.stdout(`${blockKitBuilderUrl(main.blocks)}\n\n`);
     io.stdout(`${'-'.repeat(72)}\nAs email (subject: ${email.subject})\n\n${email.body}\n`);
   }
-  if (io.env.SLACK_BOT_TOKEN && io.env.SLACK_CHANNELS) {
+  if (io.env[CLI_SLACK_BOT_TOKEN] && io.env[Env.slackChannels]) {
     io.stdout(`${'-'.repeat(72)}\nSLACK_BOT_TOKEN and SLACK_CHANNELS are set: posting the sample for real.\n`);
     return await deliver(alerts, io);
   }
@@ -231,25 +232,28 @@ async function deliver(alerts: readonly Alert[], io: CliIo): Promise<number> {
   }
 }
 
+/** The function's own readers check the destinations; only the token differs (the environment, not a secret). */
 function destinationsFromEnv(env: NodeJS.ProcessEnv): Destination[] {
-  const token = env.SLACK_BOT_TOKEN?.trim() ?? '';
-  const slackChannels = parseSlackChannels(env.SLACK_CHANNELS);
+  const token = env[CLI_SLACK_BOT_TOKEN]?.trim() ?? '';
+  const { slackChannels, slackApiUrl, emailTopicArn } = readDestinationEnv(env);
   if (slackChannels.length > 0 && token === '') {
-    throw new RelayError('invalid-config', 'SLACK_CHANNELS is set but SLACK_BOT_TOKEN is not');
+    throw new RelayError('invalid-config', `${Env.slackChannels} is set but ${CLI_SLACK_BOT_TOKEN} is not`);
   }
   const tokenProblem = slackChannels.length > 0 ? slackTokenProblem(token) : undefined;
   if (tokenProblem !== undefined) {
-    throw new RelayError('invalid-config', `SLACK_BOT_TOKEN ${tokenProblem}; set it to the bot token alone (xoxb-...)`);
+    throw new RelayError(
+      'invalid-config',
+      `${CLI_SLACK_BOT_TOKEN} ${tokenProblem}; set it to the bot token alone (xoxb-...)`,
+    );
   }
-  const emailTopicArn = env.EMAIL_TOPIC_ARN?.trim() || null;
   const destinations = createDestinations(
-    { slackChannels, slackTokenSecretId: null, slackApiUrl: env.SLACK_API_URL?.trim() || null, emailTopicArn },
+    { slackChannels, slackTokenSecretId: null, slackApiUrl, emailTopicArn },
     { slackToken: async () => token, logger: { debug() {}, info() {}, warn() {}, error() {} } },
   );
   if (destinations.length === 0) {
     throw new RelayError(
       'invalid-config',
-      'nothing to send to: set SLACK_BOT_TOKEN and SLACK_CHANNELS, and/or EMAIL_TOPIC_ARN',
+      `nothing to send to: set ${CLI_SLACK_BOT_TOKEN} and ${Env.slackChannels}, and/or ${Env.emailTopicArn}`,
     );
   }
   return destinations;
