@@ -158,7 +158,8 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
       loadExtraCpuMs,
       handleExtraCpuMs,
       handleMaxRssKiB,
-      slackMessages: slack.messages(CHANNEL).length,
+      // The alerts themselves; their thread replies (AWS's full text, long notes) follow each one.
+      slackMessages: slack.messages(CHANNEL).filter((message) => message.threadTs === undefined).length,
       secretReads: secrets.requests.length,
     };
   } finally {
