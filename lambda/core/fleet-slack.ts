@@ -3,7 +3,7 @@
  * command for each target version and every instance ID, grouped by action. Instance IDs and versions come from
  * inventory, which is outside text: everything goes through mrkdwn.ts like the rest of the message.
  */
-import type { KnownBlock, SectionBlock } from '@slack/web-api';
+import type { KnownBlock } from '@slack/types';
 import type { FleetAlert, FleetInstance } from './fleet.js';
 import {
   ACTION_WORDS,
@@ -13,20 +13,13 @@ import {
   fleetSentence,
   fleetUnavailableText,
 } from './fleet-wording.js';
-import { codeBlocks, escapeMrkdwn, fitLine, inlineCode, packLines, truncateMrkdwn } from './mrkdwn.js';
+import { codeBlocks, escapeMrkdwn, fitLine, inlineCode, packLines } from './mrkdwn.js';
+import { BLOCKS_MAX, SECTION_MAX, type SlackMessage, section, THREAD_MESSAGE_CHARS } from './slack-blocks.js';
 
-/** A thread reply; the same shape as slack-message.ts's SlackMessage, declared here so the two need no cycle. */
-export interface FleetThreadMessage {
-  readonly text: string;
-  readonly blocks: KnownBlock[];
-}
-
-const SECTION_MAX = 3000;
 /** The main message's fleet section; with the other parts it stays under Slack's ~12,000 characters of blocks. */
 const FLEET_SECTION_MAX = 700;
-/** As for the other thread replies: under Slack's total, with room for a heading and a "cut" note. */
-const THREAD_MESSAGE_CHARS = 9000;
-const THREAD_BLOCKS_MAX = 48;
+/** Room in each thread reply for its heading and a "cut" note. */
+const THREAD_BLOCKS_MAX = BLOCKS_MAX - 2;
 /**
  * At most this many fleet replies (180,000 characters: the commands and the IDs of a few thousand instances); past it
  * the last reply says the rest was cut and points to the CLI, which prints them all.
@@ -46,7 +39,7 @@ export function fleetBlocks(alert: FleetAlert, view: FleetView): KnownBlock[] {
   return [section(`*${FLEET_HEADING}*\n${escapeMrkdwn(fleetSentence(alert, fleet))}${more}`, FLEET_SECTION_MAX)];
 }
 
-export function fleetThread(view: FleetView): FleetThreadMessage[] {
+export function fleetThread(view: FleetView): SlackMessage[] {
   if (view.kind === 'unavailable' || view.fleet.summary.instances === 0) return [];
   const pieces: string[] = [];
   for (const group of view.fleet.commands) {
@@ -67,7 +60,7 @@ export function fleetThread(view: FleetView): FleetThreadMessage[] {
   return threadReplies(`${FLEET_HEADING}: commands and instances`, pieces);
 }
 
-function threadReplies(heading: string, pieces: readonly string[]): FleetThreadMessage[] {
+function threadReplies(heading: string, pieces: readonly string[]): SlackMessage[] {
   const groups: string[][] = [];
   let current: string[] = [];
   let size = 0;
@@ -95,8 +88,4 @@ function threadReplies(heading: string, pieces: readonly string[]): FleetThreadM
     }
     return { text: `${heading}${part}`, blocks };
   });
-}
-
-function section(mrkdwn: string, max: number = SECTION_MAX): SectionBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: truncateMrkdwn(mrkdwn, max), verbatim: true } };
 }

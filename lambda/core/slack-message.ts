@@ -7,7 +7,7 @@
  * payload or lets it ping a channel. mrkdwn text objects are `verbatim`, so Slack does not turn a bare
  * "@channel" or "#channel" in the text into a mention or link either.
  */
-import type { ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { ContextBlock, HeaderBlock, KnownBlock } from '@slack/types';
 import type { Alert, DriverAlert, UnrecognisedAlert, WindowsServerGuidance } from './alert.js';
 import {
   changelogText,
@@ -41,19 +41,14 @@ import {
   truncateMrkdwn,
 } from './mrkdwn.js';
 import { oneLine, truncateText } from './safe-text.js';
+import { BLOCKS_MAX, SECTION_MAX, type SlackMessage, section, THREAD_MESSAGE_CHARS } from './slack-blocks.js';
 
-export interface SlackMessage {
-  /** Fallback shown in notifications and by clients that cannot show blocks. */
-  readonly text: string;
-  readonly blocks: KnownBlock[];
-}
+export type { SlackMessage } from './slack-blocks.js';
 
 // Slack's limits: https://docs.slack.dev/reference/block-kit/blocks
 const HEADER_MAX = 150;
-const SECTION_MAX = 3000;
 const CONTEXT_ELEMENT_MAX = 3000;
 const CONTEXT_ELEMENTS_MAX = 10;
-const BLOCKS_MAX = 50;
 /** Slack cuts `text` at 40,000 characters; a notification preview needs far less. */
 const FALLBACK_MAX = 1000;
 
@@ -75,7 +70,6 @@ const BUDGET = {
   linkElement: 300,
   subject: 300,
 } as const;
-const THREAD_MESSAGE_CHARS = 9000;
 
 /** Notes longer than this stay out of the main message, which shows a preview and points to the thread. */
 const NOTES_MAX_LINES = 8;
@@ -304,11 +298,6 @@ function threadMessages(heading: string, pieces: readonly string[], max: number)
 
 function header(text: string): HeaderBlock {
   return { type: 'header', text: { type: 'plain_text', text: fitLine(text, HEADER_MAX), emoji: true } };
-}
-
-function section(mrkdwn: string, max: number = SECTION_MAX): SectionBlock {
-  const text = truncateMrkdwn(mrkdwn, Math.min(max, SECTION_MAX));
-  return { type: 'section', text: { type: 'mrkdwn', text, verbatim: true } };
 }
 
 function context(elements: readonly string[]): ContextBlock {
