@@ -13,13 +13,11 @@ import {
   fleetSentence,
   fleetUnavailableText,
 } from './fleet-wording.js';
-import { codeBlocks, escapeMrkdwn, fitLine, inlineCode, packLines } from './mrkdwn.js';
-import { BLOCKS_MAX, SECTION_MAX, type SlackMessage, section, THREAD_MESSAGE_CHARS } from './slack-blocks.js';
+import { codeBlocks, escapeMrkdwn, inlineCode, packLines } from './mrkdwn.js';
+import { SECTION_MAX, type SlackMessage, section, threadMessages } from './slack-blocks.js';
 
 /** The main message's fleet section; with the other parts it stays under Slack's ~12,000 characters of blocks. */
 const FLEET_SECTION_MAX = 700;
-/** Room in each thread reply for its heading and a "cut" note. */
-const THREAD_BLOCKS_MAX = BLOCKS_MAX - 2;
 /**
  * At most this many fleet replies (180,000 characters: the commands and the IDs of a few thousand instances); past it
  * the last reply says the rest was cut and points to the CLI, which prints them all.
@@ -57,35 +55,10 @@ export function fleetThread(view: FleetView): SlackMessage[] {
     const [first, ...rest] = packLines(lines, SECTION_MAX - 60);
     pieces.push(`*${ACTION_WORDS[action]} (${ids.length})*\n${first ?? ''}`, ...rest);
   }
-  return threadReplies(`${FLEET_HEADING}: commands and instances`, pieces);
-}
-
-function threadReplies(heading: string, pieces: readonly string[]): SlackMessage[] {
-  const groups: string[][] = [];
-  let current: string[] = [];
-  let size = 0;
-  for (const piece of pieces) {
-    if (current.length > 0 && (size + piece.length > THREAD_MESSAGE_CHARS || current.length >= THREAD_BLOCKS_MAX)) {
-      groups.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(piece);
-    size += piece.length;
-  }
-  if (current.length > 0) groups.push(current);
-  const kept = groups.slice(0, FLEET_THREAD_MAX);
-  return kept.map((group, index) => {
-    const part = kept.length > 1 ? ` (part ${index + 1} of ${kept.length})` : '';
-    const blocks: KnownBlock[] = [
-      section(`*${fitLine(heading, 200)}*${part}`),
-      ...group.map((piece) => section(piece)),
-    ];
-    if (index === kept.length - 1 && groups.length > kept.length) {
-      blocks.push(
-        section('_The rest is cut here to keep the thread short: `driver-relay render --inventory` lists all._'),
-      );
-    }
-    return { text: `${heading}${part}`, blocks };
-  });
+  return threadMessages(
+    `${FLEET_HEADING}: commands and instances`,
+    pieces,
+    FLEET_THREAD_MAX,
+    '_The rest is cut here to keep the thread short: `driver-relay render --inventory` lists all._',
+  );
 }

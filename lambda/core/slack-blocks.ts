@@ -4,7 +4,7 @@
  * (fleet-slack.ts) so the two cannot drift apart.
  */
 import type { KnownBlock, SectionBlock } from '@slack/types';
-import { truncateMrkdwn } from './mrkdwn.js';
+import { fitLine, truncateMrkdwn } from './mrkdwn.js';
 
 export interface SlackMessage {
   /** Fallback shown in notifications and by clients that cannot show blocks. */
@@ -24,4 +24,43 @@ export const THREAD_MESSAGE_CHARS = 9000;
 export function section(mrkdwn: string, max: number = SECTION_MAX): SectionBlock {
   const text = truncateMrkdwn(mrkdwn, Math.min(max, SECTION_MAX));
   return { type: 'section', text: { type: 'mrkdwn', text, verbatim: true } };
+}
+
+/** A thread reply's heading, which names what the thread holds. */
+const HEADING_MAX = 200;
+
+/**
+ * Thread replies carrying `pieces` (each at most one section long), as few as Slack's limits allow and at most `max`;
+ * when that cuts anything, the last reply ends with `cutNote`.
+ */
+export function threadMessages(
+  heading: string,
+  pieces: readonly string[],
+  max: number,
+  cutNote = '_The rest is cut here to keep the thread short._',
+): SlackMessage[] {
+  const groups: string[][] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const piece of pieces) {
+    // Two blocks stay free: the heading and a possible "cut" note.
+    if (current.length > 0 && (size + piece.length > THREAD_MESSAGE_CHARS || current.length >= BLOCKS_MAX - 2)) {
+      groups.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(piece);
+    size += piece.length;
+  }
+  if (current.length > 0) groups.push(current);
+  const kept = groups.slice(0, max);
+  return kept.map((group, index) => {
+    const part = kept.length > 1 ? ` (part ${index + 1} of ${kept.length})` : '';
+    const blocks: KnownBlock[] = [
+      section(`*${fitLine(heading, HEADING_MAX)}*${part}`),
+      ...group.map((piece) => section(piece)),
+    ];
+    if (index === kept.length - 1 && groups.length > kept.length) blocks.push(section(cutNote));
+    return { text: `${fitLine(heading, HEADING_MAX)}${part}`, blocks };
+  });
 }

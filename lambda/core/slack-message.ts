@@ -41,7 +41,14 @@ import {
   truncateMrkdwn,
 } from './mrkdwn.js';
 import { oneLine, truncateText } from './safe-text.js';
-import { BLOCKS_MAX, SECTION_MAX, type SlackMessage, section, THREAD_MESSAGE_CHARS } from './slack-blocks.js';
+import {
+  BLOCKS_MAX,
+  SECTION_MAX,
+  type SlackMessage,
+  section,
+  THREAD_MESSAGE_CHARS,
+  threadMessages,
+} from './slack-blocks.js';
 
 export type { SlackMessage } from './slack-blocks.js';
 
@@ -75,8 +82,6 @@ const BUDGET = {
 const NOTES_MAX_LINES = 8;
 const NOTES_MAX_CHARS = 1500;
 const PREVIEW_LINES = 5;
-/** A thread reply's heading, which names the release. */
-const HEADING_MAX = 200;
 /** Any one line in the main message (a notice, a guidance line, a caveat). */
 const LINE_MAX = 300;
 /** How much of an unrecognised notification's message the main message shows when the rest goes to the thread. */
@@ -264,36 +269,6 @@ function linksBlock(alert: DriverAlert): KnownBlock {
     truncateMrkdwn(link(alert.sourceUrl, historyLinkLabel(alert)), BUDGET.linkElement),
     `SNS message ${fitLine(alert.messageId, BUDGET.linkElement - 20)}`,
   ]);
-}
-
-/** Thread replies carrying `pieces` (each at most one section long), as few as Slack's limits allow, at most `max`. */
-function threadMessages(heading: string, pieces: readonly string[], max: number): SlackMessage[] {
-  const groups: string[][] = [];
-  let current: string[] = [];
-  let size = 0;
-  for (const piece of pieces) {
-    // Two blocks stay free: the heading and a possible "cut" note.
-    if (current.length > 0 && (size + piece.length > THREAD_MESSAGE_CHARS || current.length >= BLOCKS_MAX - 2)) {
-      groups.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(piece);
-    size += piece.length;
-  }
-  if (current.length > 0) groups.push(current);
-  const kept = groups.slice(0, max);
-  return kept.map((group, index) => {
-    const part = kept.length > 1 ? ` (part ${index + 1} of ${kept.length})` : '';
-    const blocks: KnownBlock[] = [
-      section(`*${fitLine(heading, HEADING_MAX)}*${part}`),
-      ...group.map((piece) => section(piece)),
-    ];
-    if (index === kept.length - 1 && groups.length > kept.length) {
-      blocks.push(section('_The rest is cut here to keep the thread short._'));
-    }
-    return { text: `${fitLine(heading, HEADING_MAX)}${part}`, blocks };
-  });
 }
 
 function header(text: string): HeaderBlock {
