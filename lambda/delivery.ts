@@ -1,7 +1,7 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { deliveryKey } from './adapters/delivery-store.js';
 import { asError, messageOf, RelayError } from './core/errors.js';
-import type { DeliveryReceipt, DeliveryStore, Destination, RenderedAlert } from './ports.js';
+import type { DeliveryReceipt, DeliveryStore, RenderedAlert, Sender } from './ports.js';
 
 export interface DeliveryLog {
   info(message: string, attributes: Record<string, unknown>): void;
@@ -11,7 +11,7 @@ export interface DeliveryLog {
 
 export interface DeliverAlertsInput {
   readonly alerts: readonly RenderedAlert[];
-  readonly destinations: readonly Destination[];
+  readonly destinations: readonly Sender[];
   readonly store: DeliveryStore;
   /** Who is sending: one receive of one queue message (the Lambda request id and the SQS message id). */
   readonly owner: string;
@@ -136,7 +136,7 @@ export async function deliverAlerts(input: DeliverAlertsInput): Promise<Delivery
 async function deliverOne(
   { store, owner, deadline, now = Date.now, logger, metrics, sleep = wait }: DeliverAlertsInput,
   alert: RenderedAlert,
-  destination: Destination,
+  destination: Sender,
 ): Promise<DeliveryOutcome> {
   const key = deliveryKey(alert.messageId, alert.index, destination.id);
   const context = { destination: destination.id, messageId: alert.messageId, alertIndex: alert.index };

@@ -71,6 +71,10 @@ export function createDestinations(
             throw redactErrorChain(error);
           }
         },
+        // TODO(watch): replaced by the Slack/email amend branch before this lands.
+        amend: async () => {
+          throw new Error('amend: not built yet');
+        },
       });
     }
   }
@@ -84,6 +88,10 @@ export function createDestinations(
           throw error;
         });
         return (await sns).send(alert, context);
+      },
+      // TODO(watch): replaced by the Slack/email amend branch before this lands.
+      amend: async () => {
+        throw new Error('amend: not built yet');
       },
     });
   }

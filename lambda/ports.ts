@@ -50,11 +50,50 @@ export interface SendContext {
   readonly metrics?: Pick<Metrics, 'addMetric'>;
 }
 
+/** What the version-history watch learned about a version after its alert was sent (see core/watch.ts). */
+export type AmendmentChange = 'notes-published' | 'date-published' | 'rolled-back';
+
+/**
+ * An alert sent earlier, corrected by what the version history says now, rendered for every kind of destination.
+ */
+export interface RenderedAmendment {
+  readonly change: AmendmentChange;
+  readonly slack: {
+    /** Replaces the alert's main message in place (chat.update). */
+    readonly main: SlackMessage;
+    /** Posted in the alert's thread, saying what changed. */
+    readonly reply: SlackMessage;
+    /** Also show the reply in the channel (reply_broadcast): a rollback must be seen, an edit notifies nobody. */
+    readonly broadcast: boolean;
+    /**
+     * Posted as a new message (with its thread) when the alert's message cannot be updated (deleted, too old, the
+     * bot lost access to it, or its ts is unknown); its first line says which alert it amends.
+     */
+    readonly replacement: SlackPayload;
+  };
+  /** A short follow-up email (for a rollback, the whole corrected alert). */
+  readonly email: EmailPayload;
+}
+
+export interface AmendContext extends SendContext {
+  /** The destination's own id of the alert's first message (DeliveryReceipt.ref: the Slack ts), when recorded. */
+  readonly ref: string | undefined;
+}
+
 /** A place alerts go: a Slack channel (`slack:C0123456789`) or the email topic (`email:<topicArn>`). */
 export interface Destination {
   readonly id: string;
   send(alert: RenderedAlert, context: SendContext): Promise<DeliveryReceipt | undefined>;
+  /**
+   * Corrects an alert this destination was sent earlier: Slack updates the message in place and replies in its
+   * thread (or posts a new message that says which alert it amends); email sends the follow-up. Its receipt's ref
+   * is the message that now carries the alert. Throws like send.
+   */
+  amend(amendment: RenderedAmendment, context: AmendContext): Promise<DeliveryReceipt | undefined>;
 }
+
+/** What delivering new alerts needs of a destination. */
+export type Sender = Pick<Destination, 'id' | 'send'>;
 
 /**
  * - claimed: this invocation may send now.

@@ -9,7 +9,7 @@ import type { FleetView } from './core/fleet-wording.js';
 import { renderSlackMessages } from './core/slack-message.js';
 import { parseNotifications, parseSnsMessageJson, type SnsNotification } from './core/sns-event.js';
 import { type DeliveryLog, type DeliverySummary, deliverAlerts, RECORD_RESERVE_MS } from './delivery.js';
-import type { DeliveryStore, Destination, RenderedAlert } from './ports.js';
+import type { DeliveryStore, RenderedAlert, Sender } from './ports.js';
 
 /** The most a fleet read may take: the alert waits for it, and without it the alert still goes out. */
 export const FLEET_BUDGET_MS = 10_000;
@@ -18,7 +18,7 @@ const SEND_RESERVE_MS = 20_000;
 
 export interface RelayDependencies {
   readonly changelogs: ChangelogSource;
-  readonly destinations: readonly Destination[];
+  readonly destinations: readonly Sender[];
   readonly store: DeliveryStore;
   /** The topic the relay serves (the stack's DRIVER_TOPIC_ARN); a notification from any other is refused. */
   readonly topicArn: string;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createMemoryDeliveryStore } from '../lambda/adapters/memory-delivery-store';
 import type { InventoryResult } from '../lambda/adapters/ssm-inventory';
 import { parseInventoryJson } from '../lambda/core/inventory-page';
-import type { Destination, RenderedAlert } from '../lambda/ports';
+import type { RenderedAlert, Sender } from '../lambda/ports';
 import { deliverEvery } from '../lambda/relay';
 import { pvAlert, unrecognisedAlert } from './support/alerts';
 import { countedMetrics } from './support/counted-metrics';
@@ -11,7 +11,7 @@ import { countedMetrics } from './support/counted-metrics';
 const pages = parseInventoryJson(readFileSync(join(__dirname, 'fixtures', 'inventory', 'mixed-fleet.json'), 'utf8'));
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-function capture(): { destination: Destination; sent: RenderedAlert[] } {
+function capture(): { destination: Sender; sent: RenderedAlert[] } {
   const sent: RenderedAlert[] = [];
   return {
     sent,

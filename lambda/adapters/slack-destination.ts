@@ -118,6 +118,10 @@ export function slackDestination(
       });
       return { ref: posted.ts, warnings: posted.threadFailures };
     },
+    // TODO(watch): replaced by the Slack/email amend branch before this lands.
+    amend: async () => {
+      throw new Error('amend: not built yet');
+    },
   };
 }
 

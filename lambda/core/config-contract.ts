@@ -23,6 +23,20 @@ export enum Env {
   liveChangelog = 'LIVE_CHANGELOG',
   /** Comma-separated regions; set exactly when the function may read SSM Inventory. */
   fleetRegions = 'FLEET_REGIONS',
+  /** Whole hours a version may sit on a history page without a notice before the watch alerts it. @default 24 */
+  unannouncedAfterHours = 'UNANNOUNCED_AFTER_HOURS',
+}
+
+/**
+ * The input the stack's schedule (EventBridge Scheduler) invokes the function with: run the version-history watch
+ * instead of reading the work queue. Any other event is an SQS batch.
+ */
+export const WATCH_EVENT = { 'ec2-driver-relay': 'watch' } as const;
+
+export function isWatchEvent(event: unknown): boolean {
+  return (
+    typeof event === 'object' && event !== null && (event as Record<string, unknown>)['ec2-driver-relay'] === 'watch'
+  );
 }
 
 /** Only the CLI reads this one, for a local run; the deployed function gets its token from Secrets Manager. */
