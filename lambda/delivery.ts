@@ -1,7 +1,7 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { deliveryKey } from './adapters/delivery-store.js';
 import { asError, messageOf, RelayError } from './core/errors.js';
-import type { DeliveryReceipt, DeliveryStore, RenderedAlert, Sender } from './ports.js';
+import type { DeliveryReceipt, DeliveryStore, RenderedAlert, SendContext, Sender } from './ports.js';
 
 export interface DeliveryLog {
   info(message: string, attributes: Record<string, unknown>): void;
@@ -9,9 +9,15 @@ export interface DeliveryLog {
   error(message: string, attributes: Record<string, unknown>): void;
 }
 
-export interface DeliverAlertsInput {
+export interface DeliverAlertsInput extends DeliveryRun {
   readonly alerts: readonly RenderedAlert[];
   readonly destinations: readonly Sender[];
+  /** Destinations served at the same time. @default 4 */
+  readonly concurrency?: number;
+}
+
+/** What every delivery of one run shares: the ledger, who sends, until when, and where it reports. */
+export interface DeliveryRun {
   readonly store: DeliveryStore;
   /** Who is sending: one receive of one queue message (the Lambda request id and the SQS message id). */
   readonly owner: string;
@@ -24,8 +30,6 @@ export interface DeliverAlertsInput {
   readonly now?: () => number;
   readonly logger?: DeliveryLog;
   readonly metrics?: Pick<Metrics, 'addMetric'>;
-  /** Destinations served at the same time. @default 4 */
-  readonly concurrency?: number;
   /** Waits between record-write attempts. @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -108,7 +112,11 @@ export async function deliverAlerts(input: DeliverAlertsInput): Promise<Delivery
   const perDestination = await mapWithLimit(destinations, concurrency, async (destination) => {
     const deliveries: AlertDelivery[] = [];
     for (const alert of alerts) {
-      const outcome = await deliverOne(input, alert, destination);
+      const outcome = await deliverOnce(input, {
+        key: deliveryKey(alert.messageId, alert.index, destination.id),
+        context: { destination: destination.id, messageId: alert.messageId, alertIndex: alert.index },
+        send: (context) => destination.send(alert, context),
+      });
       deliveries.push({ destination: destination.id, messageId: alert.messageId, index: alert.index, outcome });
     }
     return deliveries;
@@ -133,14 +141,23 @@ export async function deliverAlerts(input: DeliverAlertsInput): Promise<Delivery
   return summary;
 }
 
-async function deliverOne(
-  { store, owner, deadline, now = Date.now, logger, metrics, sleep = wait }: DeliverAlertsInput,
-  alert: RenderedAlert,
-  destination: Sender,
-): Promise<DeliveryOutcome> {
-  const key = deliveryKey(alert.messageId, alert.index, destination.id);
-  const context = { destination: destination.id, messageId: alert.messageId, alertIndex: alert.index };
+/** One send to one destination, under its own key in the ledger. */
+export interface DeliveryJob {
+  /** Names the send in the ledger: the same key is sent at most once. */
+  readonly key: string;
+  /** What the log lines about it say (destination, message, alert). */
+  readonly context: Readonly<Record<string, unknown>>;
+  send(context: SendContext): Promise<DeliveryReceipt | undefined>;
+}
 
+/**
+ * Claims the job's key, sends, and records the send (see deliverAlerts for what throws and what is logged); the
+ * outcome is returned, never thrown. The watch's amendments go through here too, under their own keys.
+ */
+export async function deliverOnce(
+  { store, owner, deadline, now = Date.now, logger, metrics, sleep = wait }: DeliveryRun,
+  { key, context, send }: DeliveryJob,
+): Promise<DeliveryOutcome> {
   let claim: Awaited<ReturnType<DeliveryStore['claim']>>;
   try {
     claim = await store.claim(key, owner, Math.max(0, deadline - now()));
@@ -158,7 +175,7 @@ async function deliverOne(
 
   let receipt: DeliveryReceipt | undefined;
   try {
-    receipt = await destination.send(alert, {
+    receipt = await send({
       deadline: deadline - RECORD_RESERVE_MS,
       deliveryKey: key,
       ...(metrics ? { metrics } : {}),

@@ -2,12 +2,15 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createChangelogSource } from './adapters/changelog-source.js';
+import { createChangelogSource, readPage } from './adapters/changelog-source.js';
 import { createDeliveryStore } from './adapters/delivery-store.js';
+import { createWatchStore } from './adapters/watch-store.js';
 import { readConfig } from './config.js';
+import { Env, isWatchEvent } from './core/config-contract.js';
 import { RelayError } from './core/errors.js';
 import { createDestinations } from './destinations.js';
 import { relayMessage } from './relay.js';
+import { runWatch } from './watch.js';
 
 // Read once per container. A bad configuration throws here, so every invocation fails loudly (and its messages end
 // in the dead-letter queue after their receives) instead of alerts being dropped.
@@ -26,15 +29,32 @@ const changelogs = createChangelogSource({
   },
 });
 const store = createDeliveryStore({ tableName: config.deliveryTableName });
+const records = createWatchStore({ tableName: config.deliveryTableName });
 const destinations = createDestinations(config, { logger });
+const inventory = config.fleetRegions.length > 0 ? inventoryReader(config.fleetRegions) : undefined;
 const deps = {
   changelogs,
   destinations,
   store,
+  records,
   topicArn: config.driverTopicArn,
   logger,
   metrics,
-  ...(config.fleetRegions.length > 0 ? { inventory: inventoryReader(config.fleetRegions) } : {}),
+  ...(inventory === undefined ? {} : { inventory }),
+};
+const HOUR_MS = 60 * 60 * 1000;
+const watchDeps = {
+  readPage: (family: Parameters<typeof readPage>[0]) =>
+    readPage(family, undefined, undefined, (each, skipped) =>
+      logger.warn('Skipped history page rows the reader could not use', { family: each, skipped }),
+    ),
+  store: records,
+  deliveries: store,
+  destinations,
+  graceMs: Number(process.env[Env.unannouncedAfterHours] ?? 24) * HOUR_MS,
+  logger,
+  metrics,
+  ...(inventory === undefined ? {} : { inventory }),
 };
 
 /**
@@ -69,9 +89,13 @@ function inventoryReader(regions: readonly string[]) {
  *   dead-letter queue. When every record of the batch failed, processPartialResponse throws instead
  *   (FullBatchFailureError), which also makes the invocation count as a function error.
  */
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse | undefined> => {
   logger.addContext(context);
   const deadline = Date.now() + context.getRemainingTimeInMillis();
+  if (isWatchEvent(event)) {
+    await watch(context, deadline);
+    return undefined;
+  }
 
   const relayRecord = async (record: SQSRecord): Promise<void> => {
     const where = { sqsMessageId: record.messageId, receiveCount: Number(record.attributes.ApproximateReceiveCount) };
@@ -104,3 +128,27 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     metrics.publishStoredMetrics();
   }
 };
+
+/**
+ * The schedule's run of the version-history watch (watch.ts runWatch). A failure is logged and thrown: the
+ * invocation counts as an error (FunctionErrors alarms), and the next scheduled run does the work again (what went
+ * out is in the delivery ledger and is not sent twice).
+ */
+async function watch(context: Context, deadline: number): Promise<void> {
+  try {
+    const report = await runWatch(watchDeps, { owner: context.awsRequestId, deadline });
+    logger.info('Watched the version histories', {
+      amended: report.amended,
+      unannounced: report.unannounced,
+      problems: report.plans.flatMap(({ family, problem }) => (problem === null ? [] : [{ family, ...problem }])),
+    });
+  } catch (error) {
+    logger.error('The version-history watch failed; the next scheduled run tries again', {
+      code: error instanceof RelayError ? error.code : undefined,
+      error: error as Error,
+    });
+    throw error;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}

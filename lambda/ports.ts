@@ -4,7 +4,10 @@
  * and neither imports the other.
  */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { AlertOrigin } from './core/amendment.js';
+import type { DriverFamily } from './core/driver-family.js';
 import type { SlackMessage } from './core/slack-message.js';
+import type { AmendmentChange, FamilyWatchState, SentAlert } from './core/watch.js';
 
 /** An alert's Slack rendering (core/slack-message.ts): the main message, and the thread replies posted under it. */
 export interface SlackPayload {
@@ -51,7 +54,7 @@ export interface SendContext {
 }
 
 /** What the version-history watch learned about a version after its alert was sent (see core/watch.ts). */
-export type AmendmentChange = 'notes-published' | 'date-published' | 'rolled-back';
+export type { AmendmentChange };
 
 /**
  * An alert sent earlier, corrected by what the version history says now, rendered for every kind of destination.
@@ -107,4 +110,39 @@ export interface DeliveryStore {
   claim(key: string, owner: string, leaseMs: number): Promise<ClaimResult>;
   markDelivered(key: string, owner: string, info: { ref?: string | undefined }): Promise<void>;
   release(key: string, owner: string): Promise<void>;
+}
+
+/** An alert that went out, as the watch keeps it (for 60 days) to amend it: what it said, and where it went. */
+export interface AlertRecord extends SentAlert, AlertOrigin {
+  /** The destinations it was sent to (Destination.id). */
+  readonly destinations: readonly string[];
+}
+
+/** What the alert now says, after an amendment went out everywhere. */
+export interface AmendedState {
+  readonly notesPublished: boolean;
+  readonly releaseDate: string | null;
+  readonly rolledBack: boolean;
+}
+
+/** What the version-history watch keeps: the alerts sent, and its own state per family. */
+export interface WatchStore {
+  /**
+   * Keeps the records of alerts about to be sent. The first write of a record wins: a redelivered notification
+   * keeps the record (and any amendment) of its first receive.
+   */
+  remember(records: readonly AlertRecord[]): Promise<void>;
+  /** Records of the alerts sent at or after `since` (epoch ms). */
+  sentSince(since: number): Promise<AlertRecord[]>;
+  /** Records what an alert says once its amendment reached every destination, so it is not amended again. */
+  markAmended(record: Pick<AlertRecord, 'messageId' | 'index'>, state: AmendedState): Promise<void>;
+  /** The family's state and its revision; undefined when the watch never read the family. */
+  familyState(family: DriverFamily): Promise<{ state: FamilyWatchState; revision: number } | undefined>;
+  /**
+   * Saves the family's state if nobody saved since `revision` was read (undefined: nobody saved it ever); false when
+   * another watch saved first (that watch read the same page, so its state is as good).
+   */
+  saveFamilyState(family: DriverFamily, state: FamilyWatchState, revision: number | undefined): Promise<boolean>;
+  /** The ref a destination gave for a delivery (deliveryKey()), e.g. the Slack ts of the alert's message. */
+  deliveredRef(deliveryKey: string): Promise<string | undefined>;
 }

@@ -1,5 +1,6 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { InventoryResult } from './adapters/ssm-inventory.js';
+import { alertRecords } from './alert-records.js';
 import type { Alert } from './core/alert.js';
 import type { ChangelogSource } from './core/changelog.js';
 import { renderEmail } from './core/email-message.js';
@@ -9,7 +10,7 @@ import type { FleetView } from './core/fleet-wording.js';
 import { renderSlackMessages } from './core/slack-message.js';
 import { parseNotifications, parseSnsMessageJson, type SnsNotification } from './core/sns-event.js';
 import { type DeliveryLog, type DeliverySummary, deliverAlerts, RECORD_RESERVE_MS } from './delivery.js';
-import type { DeliveryStore, RenderedAlert, Sender } from './ports.js';
+import type { DeliveryStore, RenderedAlert, Sender, WatchStore } from './ports.js';
 
 /** The most a fleet read may take: the alert waits for it, and without it the alert still goes out. */
 export const FLEET_BUDGET_MS = 10_000;
@@ -29,6 +30,11 @@ export interface RelayDependencies {
    * fleet impact is off. Never throws by contract; a throw is still caught, as a read that failed.
    */
   readonly inventory?: (deadline: number) => Promise<InventoryResult>;
+  /**
+   * Keeps a record of each alert for the version-history watch, before it is sent; absent, nothing is kept (the
+   * CLI). Throws like the delivery ledger when the table fails, so the notification is retried.
+   */
+  readonly records?: Pick<WatchStore, 'remember'>;
   /** @default Date.now */
   readonly now?: () => number;
 }
@@ -60,6 +66,8 @@ export type MessageOutcome =
  * - RelayError 'invalid-event' for a body that is not an SNS notification: no retry fixes it, but failing it keeps
  *   it for a person to look at instead of it vanishing;
  * - DeliveryFailedError when any destination failed, after every other destination was served.
+ * - RelayError 'store-unavailable' when the alert records cannot be kept: the delivery ledger is the same table,
+ *   so the claims would fail next anyway.
  * Returns 'refused', only logged and counted (RefusedForeignTopic): a notification from another topic. The queue
  * policy lets only the driver topic send, so it is not ours to deliver, and no retry would make it ours.
  * Only logged: changelog problems (the source falls back to the bundled snapshot and the alert says which it used).
@@ -76,6 +84,13 @@ export async function relayMessage(body: string, deps: RelayDependencies, run: R
     return { kind: 'refused', notification };
   }
   const alerts = await alertsForNotifications([notification], deps);
+  await deps.records?.remember(
+    alertRecords(
+      alerts,
+      deps.destinations.map(({ id }) => id),
+      (deps.now ?? Date.now)(),
+    ),
+  );
   const summary = await deliverEvery(alerts, deps, run);
   return { kind: 'relayed', notification, alerts, summary };
 }

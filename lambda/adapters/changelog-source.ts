@@ -1,8 +1,7 @@
 import { snapshotChangelog } from '../core/bundled-snapshot.js';
-import type { Changelog, ChangelogSource, SkippedRow } from '../core/changelog.js';
+import { type Changelog, type ChangelogSource, entryFor, type SkippedRow } from '../core/changelog.js';
 import type { DriverFamily } from '../core/driver-family.js';
 import { RelayError } from '../core/errors.js';
-import { sameVersion } from '../core/version.js';
 import { fetchHistoryPage, HistoryPageFetchError } from './history-page-fetch.js';
 
 export interface ChangelogSourceOptions {
@@ -106,12 +105,15 @@ export function createChangelogSource(options: ChangelogSourceOptions): Changelo
   };
 }
 
-/** One fetch and parse; resolves with the failure reason instead of rejecting. */
-async function readPage(
+/**
+ * One fetch and parse of a history page, uncached (the watch reads each page once per run); resolves with the
+ * failure reason instead of rejecting.
+ */
+export async function readPage(
   family: DriverFamily,
-  fetchPage: (family: DriverFamily) => Promise<string>,
-  now: () => number,
-  onSkippedRows: (family: DriverFamily, skipped: readonly SkippedRow[]) => void,
+  fetchPage: (family: DriverFamily) => Promise<string> = (each) => fetchHistoryPage(each),
+  now: () => number = Date.now,
+  onSkippedRows: (family: DriverFamily, skipped: readonly SkippedRow[]) => void = () => undefined,
 ): Promise<LiveRead> {
   try {
     const html = await fetchPage(family);
@@ -145,9 +147,5 @@ function fallbackReason(error: unknown): string {
 }
 
 function lists(changelog: Changelog, version: string): boolean {
-  return changelog.entries.some(
-    (entry) =>
-      sameVersion(entry.version, version) ||
-      (entry.driverVersion !== null && sameVersion(entry.driverVersion, version)),
-  );
+  return entryFor(changelog.entries, version) !== undefined;
 }

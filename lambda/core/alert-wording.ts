@@ -50,9 +50,14 @@ export function title(alert: Alert): string {
   switch (alert.kind) {
     case 'release':
       if (version === null) return `${name} driver: new release announced`;
-      return alert.versionRolledBack
-        ? `${name} driver ${version} announced, but ROLLED BACK: do not install`
-        : `${name} driver ${version} released`;
+      if (alert.versionRolledBack) {
+        return alert.source === 'notice'
+          ? `${name} driver ${version} announced, but ROLLED BACK: do not install`
+          : `${name} driver ${version} on the version history, but ROLLED BACK: do not install`;
+      }
+      return alert.source === 'notice'
+        ? `${name} driver ${version} released`
+        : `${name} driver ${version} released: seen on the version history, AWS sent no notice`;
     case 'rollback':
       return version === null
         ? `ROLLED BACK: do not install the ${name} release AWS names below`
@@ -156,6 +161,11 @@ export function returnToText(alert: DriverAlert): string | null {
 
 /** The heading over AWS's own text in every rendering. */
 export const ORIGINAL_HEADING = "AWS's notice as it came";
+
+/** What the original section is: AWS's words, or (for a release seen only on the page) the relay's note of that. */
+export function originalHeading(alert: Alert): string {
+  return alert.kind !== 'unrecognised' && alert.source === 'version-history' ? 'AWS sent no notice' : ORIGINAL_HEADING;
+}
 
 /** "AWSPVDriver.zip (8.6.1)": the file name the URL ends with, and the version when known. */
 export function downloadLabel(url: string, version: string | null): string {

@@ -88,6 +88,11 @@ interface DriverAlertBase extends AlertBase {
   readonly verifyCommand: string;
   /** The family's version-history page. */
   readonly sourceUrl: string;
+  /**
+   * Where the relay learned of it: AWS's notice on the topic, or the version-history watch, for a release AWS sent
+   * no notice about (its `original` then says so, in the relay's words).
+   */
+  readonly source: 'notice' | 'version-history';
   /** Which copy of the changelog the alert used. */
   readonly changelog: { readonly origin: ChangelogOrigin; readonly asOf: string };
 }

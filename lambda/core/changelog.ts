@@ -1,4 +1,5 @@
 import type { DriverFamily } from './driver-family.js';
+import { sameVersion } from './version.js';
 
 /** One row of a version-history table. */
 export interface ChangelogEntry {
@@ -59,4 +60,21 @@ export interface ChangelogSource {
    * --changelog-dir) does reject for a file it cannot read, since the user named it explicitly.
    */
   getChangelog(family: DriverFamily, announcedVersion: string | null): Promise<Changelog>;
+}
+
+/** How the version-history pages say a release was taken back. */
+const ROLLED_BACK = /\b(?:rolled back|withdrawn|pulled|recalled)\b/i;
+
+/** Whether the page's row for a release says it was rolled back, withdrawn, pulled or recalled. */
+export function marksRolledBack(entry: ChangelogEntry): boolean {
+  return entry.details.some((line) => ROLLED_BACK.test(line));
+}
+
+/** The row for a version: by the package version, or by the separate driver version (NVMe, EC2WinUtil). */
+export function entryFor(entries: readonly ChangelogEntry[], version: string): ChangelogEntry | undefined {
+  return entries.find(
+    (entry) =>
+      sameVersion(entry.version, version) ||
+      (entry.driverVersion !== null && sameVersion(entry.driverVersion, version)),
+  );
 }

@@ -57,7 +57,10 @@ const ASCII_SPELLING: Readonly<Record<string, string>> = {
 };
 
 export function renderEmail(alert: Alert, fleet?: FleetView): { subject: string; body: string } {
-  const footer = `\n--\nSent by ec2-driver-relay for SNS message ${oneLine(alert.messageId).slice(0, 200)}.\n`;
+  const footer =
+    alert.kind !== 'unrecognised' && alert.source === 'version-history'
+      ? '\n--\nSent by ec2-driver-relay from the version history (AWS sent no notice).\n'
+      : `\n--\nSent by ec2-driver-relay for SNS message ${oneLine(alert.messageId).slice(0, 200)}.\n`;
   const body = truncateUtf8(renderText(alert, fleet), BODY_MAX_BYTES - utf8Length(footer), TRUNCATED);
   return { subject: subjectFor(alert), body: `${body}${footer}` };
 }

@@ -1,5 +1,5 @@
 import type { Alert, DriverAlert, InstallSteps, NoInstallSteps, ReleaseRef, UnrecognisedAlert } from './alert.js';
-import type { Changelog, ChangelogEntry, ChangelogSource } from './changelog.js';
+import { type Changelog, type ChangelogEntry, type ChangelogSource, marksRolledBack } from './changelog.js';
 import { type DriverFamily, FAMILIES } from './driver-family.js';
 import { type FamilyNotice, readNotice } from './notice.js';
 import type { SnsNotification } from './sns-event.js';
@@ -26,9 +26,6 @@ const byVersionDescending = (a: ChangelogEntry, b: ChangelogEntry) => compareVer
 const ref = (entry: ChangelogEntry | undefined): ReleaseRef | null =>
   entry ? { version: entry.version, releaseDate: entry.releaseDate } : null;
 
-/** How the version-history pages say a release was taken back. */
-const ROLLED_BACK = /\b(?:rolled back|withdrawn|pulled|recalled)\b/i;
-
 /** "2.10.0, 2.10.1 and 3 more": a notice can name thousands of versions; a line names a few. */
 function listed(versions: readonly string[]): string {
   const shown = versions.slice(0, 5).join(', ');
@@ -48,9 +45,7 @@ export function enrich(
   const entries = [...changelog.entries].sort(byVersionDescending);
   const canonical = (v: string) => normalizeVersion(v) ?? v;
   const saysRolledBack = new Set(notice.rolledBack.map(canonical));
-  const pageRolledBack = new Set(
-    entries.filter((e) => e.details.some((line) => ROLLED_BACK.test(line))).map((e) => canonical(e.version)),
-  );
+  const pageRolledBack = new Set(entries.filter(marksRolledBack).map((e) => canonical(e.version)));
   const rolledBack = (candidate: string) =>
     saysRolledBack.has(canonical(candidate)) || pageRolledBack.has(canonical(candidate));
   const good = entries.filter((e) => !rolledBack(e.version));
@@ -128,6 +123,7 @@ export function enrich(
     caveats: CAVEATS[family],
     verifyCommand: info.verifyCommand,
     sourceUrl: info.historyUrl,
+    source: 'notice' as const,
     changelog: { origin: changelog.origin, asOf: changelog.asOf },
     original: { subject: notification.subject, message: notification.message },
   };

@@ -16,7 +16,7 @@ import {
   historyLinkLabel,
   newerText,
   noDetailsText,
-  ORIGINAL_HEADING,
+  originalHeading,
   previousText,
   releaseDateText,
   releasePhrase,
@@ -130,7 +130,7 @@ function renderDriverAlert(alert: DriverAlert, fleet: FleetView | undefined): Re
       BUDGET.whatChanged,
     ),
     section(
-      `*${ORIGINAL_HEADING}*\n*Subject:* ${original.subject}\n*Message:*\n${original.message}${original.cut ? '\n_The full notice is in the thread._' : ''}`,
+      `*${originalHeading(alert)}*\n*Subject:* ${original.subject}\n*Message:*\n${original.message}${original.cut ? '\n_The full notice is in the thread._' : ''}`,
       BUDGET.original,
     ),
     ...guidanceBlocks(alert),
@@ -142,7 +142,7 @@ function renderDriverAlert(alert: DriverAlert, fleet: FleetView | undefined): Re
   ];
   // The thread holds what the main message could only preview: AWS's words first, then the notes.
   const originalReplies = original.cut
-    ? threadMessages(ORIGINAL_HEADING, original.pieces, THREAD_MESSAGES_MAX / 2)
+    ? threadMessages(originalHeading(alert), original.pieces, THREAD_MESSAGES_MAX / 2)
     : [];
   const notesReplies = notesTooLong
     ? threadMessages(

@@ -12,7 +12,7 @@ import {
   historyLinkLabel,
   newerText,
   noDetailsText,
-  ORIGINAL_HEADING,
+  originalHeading,
   previousText,
   releaseDateText,
   returnToText,
@@ -128,7 +128,7 @@ function links(alert: DriverAlert): string[] {
 function original(alert: Alert): string[] {
   const { subject, message } = alert.original;
   return [
-    heading(ORIGINAL_HEADING, '-'),
+    heading(originalHeading(alert), '-'),
     `  Subject: ${subject === null ? '(none)' : oneLine(subject)}`,
     '',
     indented(truncateText(message, ORIGINAL_TEXT_MAX), '    '),

@@ -220,7 +220,9 @@ export async function startRelayHarness(options: RelayHarnessOptions = {}): Prom
   const invoke = (
     event: unknown,
     { requestId = randomUUID(), remainingMs = HARNESS_TIMEOUT_MS }: InvokeOptions = {},
-  ): Promise<SQSBatchResponse> => loadHandler()(event as SQSEvent, lambdaContext(requestId, remainingMs));
+  ): Promise<SQSBatchResponse> =>
+    // An SQS event gets a batch response; only the schedule's watch event resolves to nothing (see watch below).
+    loadHandler()(event as SQSEvent, lambdaContext(requestId, remainingMs)) as Promise<SQSBatchResponse>;
 
   let closed = false;
   return {
