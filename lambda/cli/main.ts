@@ -36,6 +36,7 @@ type Format = (typeof FORMATS)[number];
 export const USAGE = `Usage:
   driver-relay render --event FILE|- [--format json|slack|email|text] [--changelog-dir DIR] [--inventory FILE]
   driver-relay send --event FILE|- [--changelog-dir DIR] [--live]
+  driver-relay watch [--changelog-dir DIR] [--seen FILE] [--format json|text]
   driver-relay demo
   driver-relay update-changelog
 
@@ -51,6 +52,13 @@ export const USAGE = `Usage:
            SLACK_BOT_TOKEN and SLACK_CHANNELS (comma-separated channel IDs), SLACK_API_URL (optional),
            EMAIL_TOPIC_ARN (optional; AWS credentials from the usual chain). --live reads the history pages
            from docs.aws.amazon.com (falling back to the snapshot). Exits 1 if any delivery failed.
+  watch    Plan what the version-history watch would do now, without sending: which alerts it would amend
+           (notes-published, date-published, rolled-back) and which releases AWS sent no notice about. Pages
+           come from DIR/<family>.html (else the bundled snapshot) or, without --changelog-dir, live from
+           docs.aws.amazon.com. FILE is {"seen": [{"family", "version", "notesPublished", "rolledBack"}]}: the
+           alerts sent; a family with nothing in it is a first look, so nothing of it is unannounced. Without
+           --seen it reads the deployed table (DELIVERY_TABLE_NAME, AWS credentials). Prints
+           {"updates": [{"family", "version", "change"}], "unannounced": [{"family", "version"}]}.
   demo     Run the relay on the bundled sample notification (AWS PV 8.6.1) and show the alert as the
            terminal, Slack and email would. With SLACK_BOT_TOKEN and SLACK_CHANNELS set it also posts it.
   update-changelog
@@ -65,6 +73,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         return await render(rest, io);
       case 'send':
         return await send(rest, io);
+      case 'watch':
+        return await (await import('./watch-command.js')).watchCommand(rest, io);
       case 'demo':
         return await demo(io);
       case 'update-changelog':

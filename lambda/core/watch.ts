@@ -14,7 +14,8 @@
  *    appeared, the row says rolled back), never by a row missing, and for one change at a time: rolled back
  *    outranks notes, which outrank a date alone.
  * 4. A version is unannounced only when it is newer than every version of its family the relay has seen (on the
- *    page before, or in an alert) and no alert named it for `graceMs` after the watch first saw it.
+ *    page before, waiting out its grace, or in an alert) and no alert named it for `graceMs` after the watch first
+ *    saw it. An upcoming notice does not count as an alert here: it said the release was not out yet.
  */
 import type { AlertKind } from './alert.js';
 import { type Changelog, entryFor, marksRolledBack } from './changelog.js';
@@ -149,7 +150,12 @@ export function planFamily<A extends SentAlert>(input: WatchInput<A>): FamilyPla
   // Versions the relay has seen: the last accepted page's newest, and every version an alert named. An upcoming
   // notice does not count: it said the release was not out, so its release appearing is still news.
   const alerted = input.sent.filter((alert) => alert.kind !== 'upcoming').map((alert) => alert.version);
-  const seenNewest = newestOf([...(state.newest === null ? [] : [state.newest]), ...alerted]);
+  // Versions already waiting were seen too: a version newer only than the accepted ones is not news.
+  const seenNewest = newestOf([
+    ...(state.newest === null ? [] : [state.newest]),
+    ...alerted,
+    ...Object.keys(state.pending),
+  ]);
   const announced = (version: string) => alerted.some((named) => sameVersion(named, version));
   // A version already waiting stays a candidate until an alert names it, even once a newer one was alerted.
   const candidates = entries
