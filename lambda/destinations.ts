@@ -18,7 +18,7 @@ export interface DestinationOptions {
 /**
  * One destination per configured Slack channel, plus the email topic.
  *
- * The token and the SNS client are fetched when a destination first sends, not here: a token that cannot be read
+ * The token and the SNS client are fetched when a destination first sends or amends, not here: a token that cannot be read
  * fails the Slack destinations of that invocation only (RelayError 'secret-unavailable', so the event is retried)
  * while email still goes out, and a cold start that only posts to Slack never loads the SNS client.
  */
@@ -56,43 +56,37 @@ export function createDestinations(
       }),
     );
     for (const channel of config.slackChannels) {
-      const id = `slack:${channel}`;
+      // Sends and amends alike: a refused token is read again next time, and nothing thrown carries a token.
+      const inChannel = async <T>(act: (destination: Destination) => Promise<T>): Promise<T> => {
+        try {
+          return await act(
+            slackDestination(await slackClient(), channel, options.logger ? { log: options.logger } : {}),
+          );
+        } catch (error) {
+          if (isTokenRefusal(error)) tokenRefused = true;
+          throw redactErrorChain(error);
+        }
+      };
       destinations.push({
-        id,
-        send: async (alert, context) => {
-          try {
-            return await slackDestination(
-              await slackClient(),
-              channel,
-              options.logger ? { log: options.logger } : {},
-            ).send(alert, context);
-          } catch (error) {
-            if (isTokenRefusal(error)) tokenRefused = true;
-            throw redactErrorChain(error);
-          }
-        },
-        // TODO(watch): replaced by the Slack/email amend branch before this lands.
-        amend: async () => {
-          throw new Error('amend: not built yet');
-        },
+        id: `slack:${channel}`,
+        send: (alert, context) => inChannel((destination) => destination.send(alert, context)),
+        amend: (amendment, context) => inChannel((destination) => destination.amend(amendment, context)),
       });
     }
   }
   if (emailTopicArn !== null) {
     let sns: Promise<Destination> | undefined;
+    const email = (): Promise<Destination> => {
+      sns ??= emailDestinationFor(emailTopicArn).catch((error: unknown) => {
+        sns = undefined;
+        throw error;
+      });
+      return sns;
+    };
     destinations.push({
       id: `email:${emailTopicArn}`,
-      send: async (alert, context) => {
-        sns ??= emailDestinationFor(emailTopicArn).catch((error: unknown) => {
-          sns = undefined;
-          throw error;
-        });
-        return (await sns).send(alert, context);
-      },
-      // TODO(watch): replaced by the Slack/email amend branch before this lands.
-      amend: async () => {
-        throw new Error('amend: not built yet');
-      },
+      send: async (alert, context) => (await email()).send(alert, context),
+      amend: async (amendment, context) => (await email()).amend(amendment, context),
     });
   }
   return destinations;

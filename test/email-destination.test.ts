@@ -2,6 +2,8 @@ import { AuthorizationErrorException, PublishCommand, SNSClient } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { emailDestination, publishEmail } from '../lambda/adapters/email-destination.js';
 import { RelayError } from '../lambda/core/errors.js';
+import { createDestinations } from '../lambda/destinations.js';
+import type { AmendContext, RenderedAmendment } from '../lambda/ports.js';
 import { renderedAlert } from './support/rendered-alert.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ec2-driver-relay-email';
@@ -65,5 +67,58 @@ describe('publishing an alert email', () => {
     expect(destination.id).toBe(`email:${TOPIC}`);
     expect(receipt).toEqual({ ref: 'sns-message-7' });
     expect(published()[0]?.Subject).toBe(renderedAlert().email.subject);
+  });
+});
+
+describe('emailing the follow-up of an amended alert', () => {
+  const { slack } = renderedAlert();
+  const amendment: RenderedAmendment = {
+    change: 'rolled-back',
+    slack: { main: slack.main, reply: slack.main, broadcast: true, replacement: slack },
+    email: {
+      subject: 'ROLLED BACK: do not install ENA 2.0.0',
+      body: 'AWS rolled back ENA 2.0.0. Stay on or return to ENA 1.9.0.\n',
+    },
+  };
+  const context: AmendContext = {
+    ref: 'sns-message-1',
+    deadline: Date.now() + 60_000,
+    deliveryKey: 'amend#ena#2.0.0#rolled-back#email:arn:aws:sns:us-east-1:123456789012:ec2-driver-relay-email',
+  };
+
+  it('publishes the follow-up email to the topic and reports its SNS message id', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'sns-message-8' });
+
+    const receipt = await emailDestination(new SNSClient({}), TOPIC).amend(amendment, context);
+
+    expect(published()).toEqual([{ TopicArn: TOPIC, Subject: amendment.email.subject, Message: amendment.email.body }]);
+    expect(receipt).toEqual({ ref: 'sns-message-8' });
+  });
+
+  it('fails like a send, with email-failed naming the topic and what to do', async () => {
+    sns.on(PublishCommand).rejects(new AuthorizationErrorException({ message: 'not authorized', $metadata: {} }));
+
+    const failure = await emailDestination(new SNSClient({}), TOPIC)
+      .amend(amendment, context)
+      .catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({ code: 'email-failed', message: expect.stringContaining(TOPIC) });
+    expect(failure).toBeInstanceOf(RelayError);
+  });
+
+  it('is what the configured email destination does with an amendment', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'sns-message-9' });
+    const [email] = createDestinations({
+      slackChannels: [],
+      slackTokenSecretId: null,
+      slackApiUrl: null,
+      emailTopicArn: TOPIC,
+    });
+
+    const receipt = await email?.amend(amendment, context);
+
+    expect(email?.id).toBe(`email:${TOPIC}`);
+    expect(receipt).toEqual({ ref: 'sns-message-9' });
+    expect(published()[0]?.Subject).toBe(amendment.email.subject);
   });
 });

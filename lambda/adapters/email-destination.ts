@@ -31,18 +31,19 @@ export async function publishEmail(
   }
 }
 
-/** A destination that publishes each alert's email rendering to one topic (id `email:<topicArn>`). */
+/**
+ * A destination that publishes each alert's email rendering to one topic (id `email:<topicArn>`), and later its
+ * follow-up email when the alert is amended. Both throw like publishEmail.
+ */
 export function emailDestination(sns: SNSClient, topicArn: string): Destination {
+  const publish = async (email: EmailPayload): Promise<DeliveryReceipt> => {
+    const { messageId } = await publishEmail(sns, topicArn, email);
+    return messageId === undefined ? {} : { ref: messageId };
+  };
   return {
     id: `email:${topicArn}`,
-    async send(alert): Promise<DeliveryReceipt> {
-      const { messageId } = await publishEmail(sns, topicArn, alert.email);
-      return messageId === undefined ? {} : { ref: messageId };
-    },
-    // TODO(watch): replaced by the Slack/email amend branch before this lands.
-    amend: async () => {
-      throw new Error('amend: not built yet');
-    },
+    send: (alert) => publish(alert.email),
+    amend: (amendment) => publish(amendment.email),
   };
 }
 

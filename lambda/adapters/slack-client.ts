@@ -68,7 +68,16 @@ export interface SlackClient {
    * backoff, at most 3 attempts, within maxRetryTimeMs, and never starting an attempt that could outlast the
    * deadline (epoch ms). Any other failure is thrown as the SDK threw it, for the caller to judge.
    */
-  call<T>(request: () => Promise<T>, deadline: number): Promise<T>;
+  call<T>(request: () => Promise<T>, deadline: number, options?: CallOptions): Promise<T>;
+}
+
+export interface CallOptions {
+  /**
+   * The request leaves Slack in the same state however often it is made (chat.update with the same content), so an
+   * attempt whose outcome is unknown is retried like one Slack did not act on, under the same limits. A post is
+   * never idempotent: each attempt Slack acts on is one more message. @default false
+   */
+  readonly idempotent?: boolean;
 }
 
 /**
@@ -119,8 +128,8 @@ const MAX_ATTEMPTS = 3;
  * timeouts and broken connections like any failure, so a post Slack had already made was made again (a Slack answering
  * in 5.5 s got two copies of an alert), and its default (10 retries over about 30 minutes) outlasts a Lambda.
  * `rejectRateLimitedCalls` hands a 429 to `call` at once instead of the SDK sleeping for whatever Retry-After says.
- * What `call` retries is what outcomeOf calls 'not-done'; a post with an unknown outcome is the caller's to settle
- * (slack-destination.ts looks for it in the channel before posting again).
+ * What `call` retries is what outcomeOf calls 'not-done' (and 'unknown' for an idempotent request); a post with an
+ * unknown outcome is the caller's to settle (slack-destination.ts looks for it in the channel before posting again).
  */
 export function createSlackClient(token: string, options: SlackClientOptions = {}): SlackClient {
   const {
@@ -147,8 +156,9 @@ export function createSlackClient(token: string, options: SlackClientOptions = {
   });
 
   /** How long to wait before trying again, or undefined when this failure is not worth another attempt. */
-  const waitBefore = (error: unknown, attempt: number): number | undefined => {
-    if (outcomeOf(error) !== 'not-done') return undefined;
+  const waitBefore = (error: unknown, attempt: number, idempotent: boolean): number | undefined => {
+    const outcome = outcomeOf(error);
+    if (outcome !== 'not-done' && !(idempotent && outcome === 'unknown')) return undefined;
     if (error instanceof WebAPIRateLimitedError) {
       return error.retryAfter <= maxRetryAfterSeconds ? error.retryAfter * 1000 : undefined;
     }
@@ -164,14 +174,14 @@ export function createSlackClient(token: string, options: SlackClientOptions = {
     lookupIntervalMs,
     now,
     sleep,
-    async call<T>(request: () => Promise<T>, deadline: number): Promise<T> {
+    async call<T>(request: () => Promise<T>, deadline: number, { idempotent = false }: CallOptions = {}): Promise<T> {
       const started = now();
       for (let attempt = 1; ; attempt += 1) {
         if (now() + timeoutMs > deadline) throw outOfTime(timeoutMs);
         try {
           return await request();
         } catch (error) {
-          const pause = waitBefore(error, attempt);
+          const pause = waitBefore(error, attempt, idempotent);
           const late = (ms: number) => now() - started + ms > maxRetryTimeMs || now() + ms + timeoutMs > deadline;
           if (pause === undefined || attempt >= MAX_ATTEMPTS || late(pause)) throw error;
           await sleep(pause);

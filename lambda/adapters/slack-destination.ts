@@ -3,7 +3,7 @@ import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIReq
 import * as z from 'zod/mini';
 import { RelayError } from '../core/errors.js';
 import type { SlackMessage } from '../core/slack-message.js';
-import type { DeliveryReceipt, Destination, SlackPayload } from '../ports.js';
+import type { DeliveryReceipt, Destination, RenderedAmendment, SlackPayload } from '../ports.js';
 import { outcomeOf, type SlackClient } from './slack-client.js';
 import { permanentSlackErrorAdvice } from './slack-errors.js';
 import { redactErrorChain } from './slack-token-form.js';
@@ -82,26 +82,69 @@ export async function postToSlack(
     throw slackDeliveryError(channel, error, client.token);
   }
 
-  const threadFailures: string[] = [];
-  for (const [position, reply] of thread.entries()) {
-    if (deadline - client.now() < THREAD_REPLY_RESERVE_MS) {
-      const failure = `thread replies ${position + 1} to ${thread.length} under ${channel} message ${ts}: not posted, the invocation is about to time out`;
-      log.warn(`The alert was posted but ${failure}`);
-      threadFailures.push(failure);
-      break;
-    }
-    try {
-      await postOnce(poster, reply, { part: position + 1, threadTs: ts });
-    } catch (error) {
-      const failure = `thread reply ${position + 1} of ${thread.length} under ${channel} message ${ts}: ${slackDeliveryError(channel, error, client.token).message}`;
-      log.warn(`The alert was posted but a ${failure}`);
-      threadFailures.push(failure);
-    }
-  }
+  const threadFailures = await postThread(poster, ts, thread, { done: 'posted' });
   return { channel, ts, threadFailures };
 }
 
-/** A destination that posts each alert's Slack rendering to one channel (id `slack:<channel>`). */
+export interface AmendInSlackOptions extends PostToSlackOptions {
+  /** The ts of the alert's main message (AmendContext.ref), when it was recorded. */
+  readonly ref: string | undefined;
+}
+
+export interface AmendedInSlack {
+  readonly channel: string;
+  /** The message that now carries the alert: the alert's own when it was updated, else the new one. */
+  readonly ts: string;
+  /** Lines a person should read: a new message posted instead of the update, replies that could not be posted. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Slack's answers to chat.update that say this message cannot be edited, though the channel still takes posts:
+ * it was deleted (message_not_found), is not the bot's to edit (cant_update_message), or is older than the
+ * workspace lets messages be edited (edit_window_closed). Any other refusal (channel_not_found, not_in_channel,
+ * invalid_auth, ...) would refuse a new post as well, so it is thrown like a failed send.
+ */
+const CANNOT_UPDATE = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed']);
+
+/**
+ * Corrects an alert posted earlier in `channel`: updates its main message (`ref`) in place with `main`, then posts
+ * `reply` in its thread (shown in the channel too when `broadcast`). Each carries the options' delivery key in its
+ * metadata, part 0 for the main message and 1 for the reply, so the reply can be looked for like any post.
+ *
+ * When the message cannot be updated (CANNOT_UPDATE, or `ref` is undefined), `replacement` is posted instead as a
+ * new message with its thread (postToSlack), and the first warning says so.
+ *
+ * Throws RelayError 'slack-permanent' or 'slack-transient' (slackDeliveryError) when neither the update nor the
+ * replacement is known to be in the channel, so the caller can retry or give up as for a send. Once one is, a thread
+ * reply that fails is returned as a warning and never thrown, for the reason postToSlack gives.
+ */
+export async function amendInSlack(
+  client: SlackClient,
+  channel: string,
+  { main, reply, broadcast, replacement }: RenderedAmendment['slack'],
+  { ref, deliveryKey, log = console, deadline = Number.POSITIVE_INFINITY, metrics }: AmendInSlackOptions,
+): Promise<AmendedInSlack> {
+  const poster: Poster = { client, channel, deliveryKey, deadline, log, metrics };
+  const refused = ref === undefined ? 'its ts was not recorded' : await updateMessage(poster, ref, main);
+  if (ref !== undefined && refused === undefined) {
+    const warnings = await postThread(poster, ref, [reply], { done: 'updated', broadcast });
+    return { channel, ts: ref, warnings };
+  }
+
+  const posted = await postToSlack(client, channel, replacement, {
+    deliveryKey,
+    deadline,
+    log,
+    ...(metrics ? { metrics } : {}),
+  });
+  const message = ref === undefined ? "the alert's message" : `the alert's message ${ref} in ${channel}`;
+  const notice = `could not update ${message} (${refused}); posted a new message ${posted.ts} that amends it`;
+  log.warn(`The alert was amended, but ${notice}`);
+  return { channel, ts: posted.ts, warnings: [notice, ...posted.threadFailures] };
+}
+
+/** A destination that posts each alert's Slack rendering to one channel (id `slack:<channel>`) and amends it there. */
 export function slackDestination(
   client: SlackClient,
   channel: string,
@@ -118,9 +161,15 @@ export function slackDestination(
       });
       return { ref: posted.ts, warnings: posted.threadFailures };
     },
-    // TODO(watch): replaced by the Slack/email amend branch before this lands.
-    amend: async () => {
-      throw new Error('amend: not built yet');
+    async amend(amendment, { ref, deadline, deliveryKey, metrics }): Promise<DeliveryReceipt> {
+      const amended = await amendInSlack(client, channel, amendment.slack, {
+        ref,
+        deliveryKey,
+        deadline,
+        ...options,
+        ...(metrics ? { metrics } : {}),
+      });
+      return { ref: amended.ts, warnings: amended.warnings };
     },
   };
 }
@@ -139,6 +188,78 @@ interface Part {
   readonly part: number;
   /** The main message's ts, for a thread reply. */
   readonly threadTs?: string;
+  /** A thread reply also shown in the channel (reply_broadcast). @default false */
+  readonly broadcast?: boolean;
+}
+
+/** What every message the relay posts or updates carries, so it can be told apart in the channel (lookFor). */
+function tagOf(deliveryKey: string, part: number) {
+  return { event_type: ALERT_EVENT_TYPE, event_payload: { delivery_key: deliveryKey, part } };
+}
+
+/**
+ * Posts `replies` under the message `ts`, in order, each once (postOnce), as parts 1 to n; returns one line per
+ * reply that could not be posted, and logs it. Never throws: the message above is in the channel already, and a
+ * throw would make the caller's retry post or amend the alert a second time (see postToSlack).
+ */
+async function postThread(
+  poster: Poster,
+  ts: string,
+  replies: readonly SlackMessage[],
+  { done, broadcast }: { readonly done: 'posted' | 'updated'; readonly broadcast?: boolean },
+): Promise<string[]> {
+  const { client, channel, deadline, log } = poster;
+  const failures: string[] = [];
+  for (const [position, reply] of replies.entries()) {
+    if (deadline - client.now() < THREAD_REPLY_RESERVE_MS) {
+      const failure = `thread replies ${position + 1} to ${replies.length} under ${channel} message ${ts}: not posted, the invocation is about to time out`;
+      log.warn(`The alert was ${done} but ${failure}`);
+      failures.push(failure);
+      break;
+    }
+    try {
+      await postOnce(poster, reply, {
+        part: position + 1,
+        threadTs: ts,
+        ...(broadcast === undefined ? {} : { broadcast }),
+      });
+    } catch (error) {
+      const failure = `thread reply ${position + 1} of ${replies.length} under ${channel} message ${ts}: ${slackDeliveryError(channel, error, client.token).message}`;
+      log.warn(`The alert was ${done} but a ${failure}`);
+      failures.push(failure);
+    }
+  }
+  return failures;
+}
+
+/**
+ * Replaces the text and blocks of the message `ts` with `message`, tagged as part 0 of this delivery key. Returns
+ * undefined once updated, or Slack's answer when the message cannot be updated but the channel may still take a
+ * post (CANNOT_UPDATE); throws slackDeliveryError for any other failure.
+ */
+async function updateMessage(poster: Poster, ts: string, message: SlackMessage): Promise<string | undefined> {
+  const { client, channel, deliveryKey, deadline } = poster;
+  const request = {
+    channel,
+    ts,
+    ...messageArguments(message),
+    // chat.update's parse defaults to client, unlike the post's none (docs.slack.dev chat.update): the edit's text
+    // is read as the post's was.
+    parse: 'none' as const,
+    // Slack would keep the alert's own tag if none were sent; the amendment's replaces it, so the message carries
+    // the key of what last changed it, like a replacement posted for the same amendment would.
+    metadata: tagOf(deliveryKey, 0),
+  };
+  try {
+    // An update whose outcome is unknown is simply sent again (idempotent): Slack leaves the message the same
+    // whether it made the first attempt or not. A post is never repeated that way, as each attempt Slack made is
+    // one more message in the channel: postOnce looks for it first.
+    await client.call(() => client.web.chat.update(request), deadline, { idempotent: true });
+    return undefined;
+  } catch (error) {
+    if (error instanceof WebAPIPlatformError && CANNOT_UPDATE.has(error.data.error)) return error.data.error;
+    throw slackDeliveryError(channel, error, client.token);
+  }
 }
 
 /** Posts one message once, settling an unknown outcome by looking for it (see postToSlack); returns its ts. */
@@ -148,8 +269,8 @@ async function postOnce(poster: Poster, message: SlackMessage, part: Part): Prom
   const request = {
     channel,
     ...messageArguments(message),
-    ...(part.threadTs === undefined ? {} : { thread_ts: part.threadTs }),
-    metadata: { event_type: ALERT_EVENT_TYPE, event_payload: { delivery_key: deliveryKey, part: part.part } },
+    ...threadArguments(part),
+    metadata: tagOf(deliveryKey, part.part),
   };
   for (let posts = 1; ; posts += 1) {
     try {
@@ -233,8 +354,14 @@ class OutcomeUnknownError extends Error {
   }
 }
 
+function threadArguments({ threadTs, broadcast }: Part) {
+  if (threadTs === undefined) return {};
+  return broadcast === undefined ? { thread_ts: threadTs } : { thread_ts: threadTs, reply_broadcast: broadcast };
+}
+
 function messageArguments({ text, blocks }: SlackMessage) {
   // Link previews of the AWS docs pages would bury the alert; the message already says where the notes are.
+  // Slack documents the flags for posts only; an update sends them too, should an edit adding a link unfurl it.
   return { text, blocks: [...blocks], unfurl_links: false, unfurl_media: false };
 }
 

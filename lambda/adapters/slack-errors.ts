@@ -34,6 +34,11 @@ const PERMANENT_ERRORS: Readonly<Record<string, PermanentSlackError>> = {
   },
   not_in_channel: { advice: (channel) => `Invite the bot to ${channel} with /invite @<bot name>.` },
   is_archived: { advice: (channel) => `Unarchive ${channel} or remove it from the configured Slack channels.` },
+  // chat.update's answer for a message in an archived, frozen or deleted channel, where no post would go either.
+  is_inactive: {
+    advice: (channel) =>
+      `${channel} is archived, frozen or deleted: restore it or remove it from the configured Slack channels.`,
+  },
   restricted_action: {
     advice: (channel) => `A workspace setting stops the bot posting in ${channel}; ask a Slack admin.`,
   },

@@ -12,13 +12,21 @@
  * JSON strings are decoded) and every request is recorded, whatever it was answered. Answers are scripted by
  * rules, checked in the order they were added; the first rule that matches the request (method, channel, whether it
  * is a thread reply) and has uses left decides the answer. Without a matching rule chat.postMessage succeeds with a
- * fresh `ts`, auth.test answers a bot identity, conversations.history and conversations.replies answer from the
- * messages posted so far, and any other method answers `{ ok: true }`.
+ * fresh `ts`, chat.update edits a posted message (below), auth.test answers a bot identity, conversations.history
+ * and conversations.replies answer from the messages posted so far, and any other method answers `{ ok: true }`.
  *
  * Posted messages keep their `metadata`, which conversations.history and conversations.replies return with
  * `include_all_metadata`, like Slack. A post answered `slow` takes effect when its answer is sent (Slack was slow
  * doing the work), even if the client gave up waiting: it shows in the channel's history only from then on. To play
  * a token without the history scope, script `answers.slackError('missing_scope')` for conversations.history.
+ *
+ * chat.update edits a posted message in place, like Slack: its text and blocks, and its metadata when the update
+ * sends some (Slack keeps the old metadata otherwise); it answers `{ ok: true, channel, ts, text }`, and
+ * `message_not_found` for a ts nothing was posted under in that channel. Like a post, an update answered `slow`
+ * takes effect when its answer is sent, and one never answered does not take effect. Updates are recorded and
+ * scripted like any request (e.g. `answers.slackError('edit_window_closed')` for method 'chat.update');
+ * `updates()` lists the ones that took effect and `message(channel, ts)` shows a message as the channel now does.
+ * A thread reply's `reply_broadcast` is recorded as `replyBroadcast`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -76,8 +84,10 @@ export interface RecordedRequest {
   readonly answer: StandInAnswer['kind'];
   /** The `ts` given to a posted message. */
   readonly ts: string | undefined;
-  /** The message metadata sent with a post (`{ event_type, event_payload }`), decoded. */
+  /** The message metadata sent with a post or an update (`{ event_type, event_payload }`), decoded. */
   readonly metadata: unknown;
+  /** `reply_broadcast` as Slack reads it (`true` or `"true"`), when it was sent. */
+  readonly replyBroadcast: boolean | undefined;
   /** Milliseconds since the stand-in started. */
   readonly at: number;
 }
@@ -97,12 +107,28 @@ export interface SlackStandIn {
   readonly requests: readonly RecordedRequest[];
   /** Messages Slack would show: successful chat.postMessage calls, optionally for one channel. */
   messages(channel?: string): RecordedRequest[];
+  /** Successful chat.update calls, optionally for one channel. */
+  updates(channel?: string): RecordedRequest[];
+  /** A posted message as the channel shows it now (after any updates), or undefined when none has that ts. */
+  message(channel: string, ts: string): ShownMessage | undefined;
   /** Adds a rule; returns the stand-in for chaining. */
   script(answer: StandInAnswer, rule?: StandInRule): SlackStandIn;
   /** Forgets recorded requests, posted messages and rules. */
   reset(): void;
+  /** Forgets recorded requests only: the channel keeps its messages (e.g. an alert posted before the test acts). */
+  clearRequests(): void;
   /** Stops listening and drops open connections (including never-answered ones). */
   close(): Promise<void>;
+}
+
+/** A message as a person (or conversations.history) sees it now. */
+export interface ShownMessage {
+  readonly text: unknown;
+  readonly blocks: unknown;
+  readonly metadata: unknown;
+  readonly threadTs: string | undefined;
+  /** Whether a chat.update changed it. */
+  readonly edited: boolean;
 }
 
 /** Parameters Slack accepts as JSON-encoded strings in a form body. */
@@ -113,8 +139,10 @@ interface StoredMessage {
   readonly channel: string;
   readonly ts: string;
   readonly threadTs: string | undefined;
-  readonly text: unknown;
-  readonly metadata: unknown;
+  text: unknown;
+  blocks: unknown;
+  metadata: unknown;
+  edited: boolean;
   /** When it shows in the channel (epoch ms): when the post's answer was sent. */
   readonly visibleAt: number;
 }
@@ -151,6 +179,7 @@ export async function startSlackStandIn(options: StartSlackStandInOptions = {}):
         bot_id: 'B0STANDIN',
         ts: message.ts,
         text: message.text,
+        ...(message.edited ? { edited: { user: 'U0STANDIN', ts: message.ts } } : {}),
         ...(message.threadTs === undefined ? {} : { thread_ts: message.threadTs }),
         ...(withMetadata && message.metadata !== undefined ? { metadata: message.metadata } : {}),
       })),
@@ -171,6 +200,17 @@ export async function startSlackStandIn(options: StartSlackStandInOptions = {}):
       return entry.answer;
     }
     return { kind: 'ok' };
+  };
+
+  /** The message chat.update names, among those posted (or being posted) so far. */
+  const messageToUpdate = (params: Record<string, unknown>): StoredMessage | undefined =>
+    stored.find((message) => message.channel === params.channel && message.ts === params.ts);
+
+  /** Slack answers an update of a message it does not have with message_not_found, whatever else was scripted. */
+  const forUpdate = (answer: StandInAnswer, params: Record<string, unknown>): StandInAnswer => {
+    if (answer.kind === 'slow') return answers.slow(answer.delayMs, forUpdate(answer.then ?? answers.ok(), params));
+    if (answer.kind !== 'ok' || messageToUpdate(params) !== undefined) return answer;
+    return { kind: 'slack-error', error: 'message_not_found' };
   };
 
   const authProblem = (token: unknown): string | undefined => {
@@ -194,9 +234,22 @@ export async function startSlackStandIn(options: StartSlackStandInOptions = {}):
             ts,
             threadTs: typeof params.thread_ts === 'string' ? params.thread_ts : undefined,
             text: params.text,
+            blocks: params.blocks,
             metadata: params.metadata,
+            edited: false,
             visibleAt: Date.now(),
           });
+        }
+        if (method === 'chat.update') {
+          const message = messageToUpdate(params);
+          if (message === undefined) {
+            if (response.destroyed) return;
+            return sendJson(response, 200, { ok: false, error: 'message_not_found' });
+          }
+          message.text = params.text;
+          message.blocks = params.blocks;
+          if (params.metadata !== undefined) message.metadata = params.metadata;
+          message.edited = true;
         }
         if (response.destroyed) return;
         if (method === 'conversations.history' || method === 'conversations.replies') {
@@ -238,7 +291,8 @@ export async function startSlackStandIn(options: StartSlackStandInOptions = {}):
     const params = parseParams(contentType, rawBody);
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : params.token;
-    const answer = chooseAnswer(method, params, token);
+    const chosen = chooseAnswer(method, params, token);
+    const answer = method === 'chat.update' ? forUpdate(chosen, params) : chosen;
     const finalAnswer = answer.kind === 'slow' ? (answer.then ?? { kind: 'ok' }) : answer;
     const ts = method === 'chat.postMessage' && finalAnswer.kind === 'ok' ? nextTs() : undefined;
     requests.push({
@@ -254,6 +308,7 @@ export async function startSlackStandIn(options: StartSlackStandInOptions = {}):
       answer: finalAnswer.kind,
       ts,
       metadata: params.metadata,
+      replyBroadcast: params.reply_broadcast === undefined ? undefined : String(params.reply_broadcast) === 'true',
       at: Date.now() - started,
     });
     respond(response, answer, method, params, ts);
@@ -280,6 +335,19 @@ export async function startSlackStandIn(options: StartSlackStandInOptions = {}):
           request.ts !== undefined &&
           (channel === undefined || request.channel === channel),
       ),
+    updates: (channel) =>
+      requests.filter(
+        (request) =>
+          request.method === 'chat.update' &&
+          request.answer === 'ok' &&
+          (channel === undefined || request.channel === channel),
+      ),
+    message(channel, ts) {
+      const message = stored.find((candidate) => candidate.channel === channel && candidate.ts === ts);
+      if (message === undefined) return undefined;
+      const { text, blocks, metadata, threadTs, edited } = message;
+      return { text, blocks, metadata, threadTs, edited };
+    },
     script(answer, rule = {}) {
       rules.push({ answer, rule, left: rule.times ?? Number.POSITIVE_INFINITY });
       return standIn;
@@ -288,6 +356,9 @@ export async function startSlackStandIn(options: StartSlackStandInOptions = {}):
       requests.length = 0;
       stored = [];
       rules = [];
+    },
+    clearRequests() {
+      requests.length = 0;
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);
@@ -307,6 +378,9 @@ function successBody(method: string, params: Record<string, unknown>, ts: string
       ts,
       message: { type: 'message', text: params.text, ts, ...(params.thread_ts ? { thread_ts: params.thread_ts } : {}) },
     };
+  }
+  if (method === 'chat.update') {
+    return { ok: true, channel: params.channel, ts: params.ts, text: params.text };
   }
   if (method === 'auth.test') {
     return {
