@@ -17,13 +17,15 @@ export interface PageRow {
 export const ENA_FIXTURE_ROWS: readonly PageRow[] = [
   { version: '2.11.0', date: 'August 1, 2025', notes: ['Added support for dynamic queue allocation.'] },
   { version: '2.10.0', date: '24 June 2025', notes: ['Fixed improper handling of memory allocation failures.'] },
-  { version: '2.9.0', date: 'March 3, 2025', notes: ['Added support for asynchronous reset requests.'] },
+  { version: '2.9.0', date: 'December 12, 2024', notes: ['Added support for asynchronous reset requests.'] },
 ];
 
 export function enaPage(rows: readonly PageRow[]): string {
   const fixture = fixturePage('ena.html');
-  const start = fixture.indexOf('<tbody>') + '<tbody>'.length;
-  const end = fixture.indexOf('</tbody>');
+  // The version-history table, not the download table above it.
+  const table = fixture.indexOf('ena-win-driver-release-history');
+  const start = fixture.indexOf('<tbody>', table) + '<tbody>'.length;
+  const end = fixture.indexOf('</tbody>', start);
   return `${fixture.slice(0, start)}\n${rows.map(rowHtml).join('\n')}\n${fixture.slice(end)}`;
 }
 
