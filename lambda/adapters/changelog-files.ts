@@ -66,6 +66,7 @@ async function readChangelogFile(dir: string, family: DriverFamily): Promise<Cha
   return { family, entries, windowsServerTable, origin: 'file', asOf: modified.toISOString() };
 }
 
+/** By its code alone: an fs error need not be an instance of this realm's Error (jest runs tests in a vm context). */
 function isMissing(error: unknown): boolean {
-  return error instanceof Error && (error as NodeJS.ErrnoException).code === 'ENOENT';
+  return typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === 'ENOENT';
 }
