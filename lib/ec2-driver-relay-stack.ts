@@ -325,6 +325,8 @@ export function relayEnvironment(parts: {
     ...(config.fleetImpact
       ? { [Env.fleetRegions]: (config.fleetRegions.length > 0 ? config.fleetRegions : [parts.region]).join(',') }
       : {}),
+    // Only the watch reads it, so it is set with the schedule.
+    ...(config.watchEvery !== null ? { [Env.unannouncedAfterHours]: String(config.unannouncedAfterHours) } : {}),
     POWERTOOLS_SERVICE_NAME: RELAY_METRICS.service,
     POWERTOOLS_METRICS_NAMESPACE: RELAY_METRICS.namespace,
     POWERTOOLS_LOG_LEVEL: 'INFO',

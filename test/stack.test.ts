@@ -139,6 +139,7 @@ describe('the function', () => {
       DELIVERY_TABLE_NAME: { Ref: tableId },
       LIVE_CHANGELOG: 'true',
       FLEET_REGIONS: 'us-east-1',
+      UNANNOUNCED_AFTER_HOURS: '24',
       POWERTOOLS_SERVICE_NAME: 'ec2-driver-relay',
       POWERTOOLS_METRICS_NAMESPACE: 'Ec2DriverRelay',
       POWERTOOLS_LOG_LEVEL: 'INFO',
