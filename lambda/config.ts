@@ -20,6 +20,33 @@ export interface FunctionConfig {
   readonly liveChangelog: boolean;
   /** Regions whose SSM Inventory release and rollback alerts are compared with; empty when fleet impact is off. */
   readonly fleetRegions: readonly string[];
+  /** Whole hours a version may sit on a history page without a notice before the watch alerts it. */
+  readonly unannouncedAfterHours: number;
+}
+
+/**
+ * The grace period before the watch alerts a release the topic never announced, in whole hours; the stack's
+ * `unannouncedAfterHours` and the function's UNANNOUNCED_AFTER_HOURS accept the same values. At least 1: AWS's notice
+ * sometimes comes after the history page lists the version, and with no grace that release would be alerted as
+ * unannounced and then again by its notice. At most a week: a late notice comes within a day or two, and waiting
+ * longer only delays the one alert about a release nobody announced.
+ */
+export const UNANNOUNCED_AFTER_HOURS = { default: 24, least: 1, most: 7 * 24 } as const;
+
+/** Why `hours` is not a grace period the watch accepts (a phrase following the value), or undefined when it is. */
+export function unannouncedAfterHoursProblem(hours: number): string | undefined {
+  const { least, most } = UNANNOUNCED_AFTER_HOURS;
+  if (!Number.isInteger(hours)) return `is not a whole number of hours (expected ${least} to ${most}, e.g. 24)`;
+  if (hours < least) {
+    return (
+      `is less than ${least} hour: AWS's notice sometimes comes after the history page lists the version, and ` +
+      'with no grace that release would be alerted as unannounced, then again by its notice'
+    );
+  }
+  if (hours > most) {
+    return `is more than ${most} hours (a week): a late notice comes within a day or two; waiting longer only delays the alert`;
+  }
+  return undefined;
 }
 
 /** The destination settings the function and the CLI's `send` both read from the environment. */
@@ -63,6 +90,18 @@ const functionSchema = z.object({
           'expected regions, e.g. us-east-1,eu-west-1',
         ),
       ),
+  ),
+  [Env.unannouncedAfterHours]: z.optional(
+    z.pipe(
+      z.string(),
+      z.transform((value, ctx) => {
+        const hours = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+        const problem = unannouncedAfterHoursProblem(hours);
+        if (problem !== undefined)
+          ctx.issues.push({ code: 'custom', message: `${JSON.stringify(value)} ${problem}`, input: value });
+        return hours;
+      }),
+    ),
   ),
 });
 
@@ -126,5 +165,7 @@ export function readConfig(env: NodeJS.ProcessEnv): FunctionConfig {
     liveChangelog: vars[Env.liveChangelog] !== 'false',
     // Unset means off: the stack sets it exactly when it grants ssm:GetInventory.
     fleetRegions: splitList(vars[Env.fleetRegions]),
+    // Unset when the watch is off (the stack sets it with the schedule); the default keeps a local run working.
+    unannouncedAfterHours: vars[Env.unannouncedAfterHours] ?? UNANNOUNCED_AFTER_HOURS.default,
   };
 }

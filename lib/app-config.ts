@@ -1,6 +1,8 @@
+import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import * as z from 'zod/mini';
+import { UNANNOUNCED_AFTER_HOURS, unannouncedAfterHoursProblem } from '../lambda/config.js';
 import { CHANNEL_ID, isTopicArn, REGION, splitList, topicArnRegion } from '../lambda/core/config-contract.js';
 import { RelayError } from '../lambda/core/errors.js';
 
@@ -8,6 +10,18 @@ import { RelayError } from '../lambda/core/errors.js';
 export const DEFAULT_TOPIC_ARN = 'arn:aws:sns:us-east-1:801119661308:ec2-windows-drivers';
 
 export const DEFAULT_LOG_RETENTION_DAYS = RetentionDays.THREE_MONTHS;
+
+/** How often the version-history watch runs unless `watchEvery` says otherwise. */
+export const DEFAULT_WATCH_EVERY = Duration.hours(6);
+
+/**
+ * The bounds of `watchEvery`. Sooner than every 15 minutes buys nothing: a warm function keeps each history page for
+ * 15 minutes (lambda/adapters/changelog-source.ts), so a sooner watch reads the pages it already has, and a cold one
+ * asks AWS's docs site again for pages that change a few times a month. Rarer than every 2 days defeats the watch: a
+ * rollback AWS writes only on a history page would reach the channel told to install days late; and the
+ * HistoryWatchNotRunning alarm looks back three intervals, which CloudWatch caps at seven days.
+ */
+export const WATCH_EVERY_BOUNDS = { shortest: Duration.minutes(15), longest: Duration.days(2) } as const;
 
 /** The CDK context keys the app reads. Other tools pass them by these names: do not rename. */
 export const CONTEXT_KEYS = [
@@ -19,6 +33,8 @@ export const CONTEXT_KEYS = [
   'logRetentionDays',
   'fleetImpact',
   'fleetRegions',
+  'watchEvery',
+  'unannouncedAfterHours',
 ] as const;
 
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
@@ -41,6 +57,10 @@ export interface StackConfig {
   readonly fleetImpact: boolean;
   /** Regions whose inventory is read; empty means the stack's own region. */
   readonly fleetRegions: readonly string[];
+  /** How often the schedule runs the version-history watch; null when the watch is off (no schedule). */
+  readonly watchEvery: Duration | null;
+  /** Whole hours a version may sit on a history page without a notice before the watch alerts it. */
+  readonly unannouncedAfterHours: number;
 }
 
 // Names only (an ARN is refused with a hint); the characters Secrets Manager allows in a name.
@@ -87,6 +107,39 @@ const emailAddress = z
       error: (issue) => `${show(issue.input)} is not an email address (expected e.g. ops@example.com)`,
     }),
   );
+
+const INTERVAL = /^(\d+)\s*(minute|hour|day)s?$/i;
+const DURATION_IN = { minute: Duration.minutes, hour: Duration.hours, day: Duration.days } as const;
+
+/**
+ * `watchEvery`: "off", or a whole number and minute(s), hour(s) or day(s) ("30 minutes", "1 hour", "2 days"), as
+ * EventBridge Scheduler's rate expressions count. The watch's interval, null for off, or why the value is refused.
+ */
+function watchInterval(text: string): { every: Duration | null } | { problem: string } {
+  if (text.toLowerCase() === 'off') return { every: null };
+  const match = INTERVAL.exec(text);
+  if (match === null) {
+    return { problem: `${show(text)} is not an interval (expected "off" or e.g. "30 minutes", "6 hours", "2 days")` };
+  }
+  const unit = match[2]?.toLowerCase() as keyof typeof DURATION_IN;
+  const every = DURATION_IN[unit](Number(match[1]));
+  const { shortest, longest } = WATCH_EVERY_BOUNDS;
+  if (every.toMinutes() < shortest.toMinutes()) {
+    return {
+      problem:
+        `${show(text)} is more often than every ${shortest.toHumanString()}: the function keeps each history page ` +
+        `for ${shortest.toHumanString()}, so a sooner watch reads the same pages again`,
+    };
+  }
+  if (every.toMinutes() > longest.toMinutes()) {
+    return {
+      problem:
+        `${show(text)} is less often than every ${longest.toHumanString()}: a rollback written only on a history ` +
+        'page would reach the channel told to install days late (use "off" to turn the watch off)',
+    };
+  }
+  return { every };
+}
 
 const contextSchema = z
   .object({
@@ -149,9 +202,53 @@ const contextSchema = z
         .string({ error: (issue) => `${show(issue.input)} is not a region (expected a string)` })
         .check(z.regex(REGION, { error: (issue) => `${show(issue.input)} is not a region (expected e.g. us-east-1)` })),
     ),
+    watchEvery: preprocess(
+      (value) => {
+        const present = absentIfBlank(value);
+        return typeof present === 'string' ? present.trim() : present;
+      },
+      z.optional(
+        z.pipe(
+          z.string({
+            error: (issue) => `${show(issue.input)} is not an interval (expected a string: "off" or e.g. "6 hours")`,
+          }),
+          z.transform((text, ctx) => {
+            const interval = watchInterval(text);
+            if ('every' in interval) return interval.every;
+            ctx.issues.push({ code: 'custom', message: interval.problem, input: text });
+            return z.NEVER;
+          }),
+        ),
+      ),
+    ),
+    unannouncedAfterHours: preprocess(
+      (value) => {
+        const present = absentIfBlank(value);
+        return typeof present === 'string' && /^\d+$/.test(present.trim()) ? Number(present) : present;
+      },
+      z.optional(
+        z
+          .number({
+            error: (issue) =>
+              `${show(issue.input)} is not a whole number of hours (expected ${UNANNOUNCED_AFTER_HOURS.least} to ${UNANNOUNCED_AFTER_HOURS.most}, e.g. 24)`,
+          })
+          .check(
+            z.refine((hours) => unannouncedAfterHoursProblem(hours) === undefined, {
+              error: (issue) => `${show(issue.input)} ${unannouncedAfterHoursProblem(Number(issue.input))}`,
+            }),
+          ),
+      ),
+    ),
   })
   .check(
     z.superRefine((config, ctx) => {
+      if (config.watchEvery === null && config.unannouncedAfterHours !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['unannouncedAfterHours'],
+          message: `${show(config.unannouncedAfterHours)} is set but "watchEvery" is "off" (only the watch alerts unannounced releases: turn it on, or drop the grace period)`,
+        });
+      }
       if (!config.fleetImpact && config.fleetRegions.length > 0) {
         ctx.addIssue({
           code: 'custom',
@@ -204,6 +301,8 @@ export function parseAppConfig(context: Readonly<Partial<Record<ContextKey, unkn
     logRetentionDays: config.logRetentionDays as RetentionDays,
     fleetImpact: config.fleetImpact,
     fleetRegions: config.fleetRegions,
+    watchEvery: config.watchEvery === undefined ? DEFAULT_WATCH_EVERY : config.watchEvery,
+    unannouncedAfterHours: config.unannouncedAfterHours ?? UNANNOUNCED_AFTER_HOURS.default,
   };
 }
 

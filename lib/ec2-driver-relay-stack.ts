@@ -21,6 +21,7 @@ import { Env } from '../lambda/core/config-contract.js';
 import { RelayError } from '../lambda/core/errors.js';
 import type { StackConfig } from './app-config.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
+import { HistoryWatch } from './history-watch.js';
 import { alarmNamePrefix, RelayAlarms } from './relay-alarms.js';
 import { RelayFunction } from './relay-function.js';
 import { WorkQueue } from './work-queue.js';
@@ -46,6 +47,8 @@ export class Ec2DriverRelayStack extends Stack {
   readonly alarmTopic: Topic;
   readonly emailTopic: Topic | undefined;
   readonly slackTokenSecret: ISecret | undefined;
+  /** The schedule running the version-history watch; undefined when `watchEvery` is off. */
+  readonly historyWatch: HistoryWatch | undefined;
 
   constructor(scope: Construct, id: string, props: Ec2DriverRelayStackProps) {
     super(scope, id, props);
@@ -108,13 +111,15 @@ export class Ec2DriverRelayStack extends Stack {
         slackTokenSecretId: config.slackTokenSecretName ?? this.slackTokenSecret?.secretArn,
       }),
     });
-    // Exactly what the delivery records need: read, claim (conditional put/update) and release one record.
+    // Exactly what the delivery records need: read, claim (conditional put/update) and release one record; and, for
+    // the version-history watch only, read every alert record kept there to compare it with the pages.
     this.deliveryTable.grant(
       this.relayFunction,
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       'dynamodb:DeleteItem',
+      ...(config.watchEvery !== null ? ['dynamodb:Scan'] : []),
     );
     if (this.emailTopic !== undefined) {
       // Spelled out rather than grantPublish, whose kms:GenerateDataKey* also covers data keys SNS never asks for.
@@ -127,6 +132,11 @@ export class Ec2DriverRelayStack extends Stack {
     }
     this.slackTokenSecret?.grantRead(this.relayFunction);
     if (config.fleetImpact) this.grantInventoryRead();
+
+    this.historyWatch =
+      config.watchEvery !== null
+        ? new HistoryWatch(this, 'HistoryWatch', { fn: this.relayFunction, every: config.watchEvery })
+        : undefined;
 
     this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetterQueue');
     this.workQueue = new WorkQueue(this, 'WorkQueue', {
@@ -177,6 +187,7 @@ export class Ec2DriverRelayStack extends Stack {
       longestExpectedWait: this.workQueue.longestExpectedWait,
       deadLetterQueue: this.deadLetterQueue,
       relayMetrics: RELAY_METRICS,
+      watchEvery: config.watchEvery ?? undefined,
     });
 
     this.acknowledgeNagFindings();
@@ -325,6 +336,8 @@ export function relayEnvironment(parts: {
     ...(config.fleetImpact
       ? { [Env.fleetRegions]: (config.fleetRegions.length > 0 ? config.fleetRegions : [parts.region]).join(',') }
       : {}),
+    // Only the watch reads it, so it is set with the schedule.
+    ...(config.watchEvery !== null ? { [Env.unannouncedAfterHours]: String(config.unannouncedAfterHours) } : {}),
     POWERTOOLS_SERVICE_NAME: RELAY_METRICS.service,
     POWERTOOLS_METRICS_NAMESPACE: RELAY_METRICS.namespace,
     POWERTOOLS_LOG_LEVEL: 'INFO',

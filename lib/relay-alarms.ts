@@ -18,9 +18,28 @@ export interface RelayAlarmsProps {
   readonly topic: ITopic;
   /** Where the function publishes its own metrics (Powertools Metrics namespace and service). */
   readonly relayMetrics: { readonly namespace: string; readonly service: string };
+  /**
+   * How often the version-history watch runs: HistoryWatchNotRunning alarms when none completes for a while.
+   * @default - the watch is off, and so is its alarm
+   */
+  readonly watchEvery?: Duration;
 }
 
 const PERIOD = Duration.minutes(5);
+
+/** HistoryWatchNotRunning's period: any hour holding a completed watch is a good hour. */
+const WATCH_PERIOD = Duration.hours(1);
+
+/**
+ * How long without a completed watch before HistoryWatchNotRunning alarms: a day, or three intervals when that is
+ * longer, so two failed watches in a row (each already raising FunctionErrors) do not page anyone on their own. In
+ * whole hours. CloudWatch evaluates at most seven days for a period of an hour or more (a day for shorter periods);
+ * watchEvery's longest, 2 days, keeps three intervals within that.
+ */
+export function historyWatchSilence(watchEvery: Duration): Duration {
+  const hours = Math.max(24, Math.ceil((3 * watchEvery.toMinutes()) / 60));
+  return Duration.hours(hours);
+}
 
 /**
  * Every alarm of the stack is named `<namePrefix(stack)><id>`, so the alarm topic's policy and the topic key's
@@ -32,7 +51,8 @@ export function alarmNamePrefix(stack: Stack): string {
 
 /**
  * The relay is quiet by design (a few notifications a month), so one message in the dead-letter queue or one
- * function error is already worth a person's attention; no data is not a problem.
+ * function error is already worth a person's attention; no data is not a problem, except from the version-history
+ * watch, which reports every run it completes (HistoryWatchNotRunning).
  */
 export class RelayAlarms extends Construct {
   readonly alarms: readonly Alarm[];
@@ -43,6 +63,31 @@ export class RelayAlarms extends Construct {
     const prefix = alarmNamePrefix(Stack.of(this));
     const alarm = (alarmId: string, alarmProps: Omit<AlarmProps, 'alarmName'>) =>
       new Alarm(this, alarmId, { ...alarmProps, alarmName: `${prefix}${alarmId}` });
+    const historyWatchNotRunning = (watchEvery: Duration) => {
+      const silence = historyWatchSilence(watchEvery);
+      return alarm('HistoryWatchNotRunning', {
+        alarmDescription:
+          `No version-history watch has completed for ${silence.toHumanString()} (the schedule runs one every ` +
+          `${watchEvery.toHumanString()}): the schedule is disabled or gone, or every watch fails or times out ` +
+          '(FunctionErrors and the function’s logs say why). Until one completes, sent alerts are not amended and ' +
+          'releases the topic never announced are not alerted. Right after the watch is turned on this reads ALARM ' +
+          'until the first watch, which runs at once, reports.',
+        // The function counts WatchRan once per completed watch. No data is exactly the problem, so it breaches;
+        // every hour of the window must lack a completed watch before anyone is told.
+        metric: new Metric({
+          namespace: props.relayMetrics.namespace,
+          metricName: 'WatchRan',
+          dimensionsMap: { service: props.relayMetrics.service },
+          period: WATCH_PERIOD,
+          statistic: 'Sum',
+        }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: silence.toHours() / WATCH_PERIOD.toHours(),
+        datapointsToAlarm: silence.toHours() / WATCH_PERIOD.toHours(),
+        treatMissingData: TreatMissingData.BREACHING,
+      });
+    };
     const atFirstOccurrence = {
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -73,7 +118,8 @@ export class RelayAlarms extends Construct {
       alarm('FunctionErrors', {
         alarmDescription:
           'The driver relay function failed a whole batch, crashed or timed out; SQS delivers the notifications ' +
-          'again, then moves them to the dead-letter queue.',
+          'again, then moves them to the dead-letter queue. Or a version-history watch failed: Lambda retries it ' +
+          'once, and the next scheduled watch does its work.',
         metric: props.fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
         ...atFirstOccurrence,
       }),
@@ -91,6 +137,7 @@ export class RelayAlarms extends Construct {
         }),
         ...atFirstOccurrence,
       }),
+      ...(props.watchEvery === undefined ? [] : [historyWatchNotRunning(props.watchEvery)]),
     ];
     for (const each of this.alarms) {
       each.addAlarmAction(action);

@@ -27,6 +27,9 @@ function relayTemplate(context: Record<string, unknown>): TemplateJson {
 
 const SLACK_AND_EMAIL = { slackChannels: 'C0123456789', emailAddresses: 'ops@example.com' };
 
+/** DeadLetters, NotificationsNotRead, FunctionErrors, DeliveredNotRecorded, and HistoryWatchNotRunning with the watch on. */
+const ALARMS = 5;
+
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
 /** A copy of the relay's template with one resource of `type` changed by `edit`, to break one link of the walk. */
@@ -45,18 +48,34 @@ const forCloudWatch = (statement: PolicyStatement) => statement.Principal?.Servi
 
 describe('every alarm of the stack can publish to its topic', () => {
   test.each([
-    ['Slack and email, alarms to the first address', SLACK_AND_EMAIL, 'us-east-1'],
-    ['Slack only, no alarm subscriber yet', { slackChannels: 'C0123456789' }, 'us-east-1'],
+    ['Slack and email, alarms to the first address', SLACK_AND_EMAIL, 'us-east-1', ALARMS],
+    ['Slack only, no alarm subscriber yet', { slackChannels: 'C0123456789' }, 'us-east-1', ALARMS],
     [
       'email only, on a topic of the user’s own in another region',
       { emailAddresses: 'ops@example.com', topicArn: 'arn:aws:sns:eu-west-1:123456789012:smoke-test' },
       'eu-west-1',
+      ALARMS,
     ],
-  ])('%s', (_name, context, region) => {
+    [
+      'the version-history watch off (no HistoryWatchNotRunning)',
+      { ...SLACK_AND_EMAIL, watchEvery: 'off' },
+      'us-east-1',
+      ALARMS - 1,
+    ],
+  ])('%s', (_name, context, region, alarms) => {
     const check = alarmPublishProblems(relayTemplate(context), { ...ENV, region });
 
-    expect(check.alarms).toBe(4);
+    expect(check.alarms).toBe(alarms);
     expect(check.problems).toEqual([]);
+  });
+
+  test('HistoryWatchNotRunning is one of the alarms checked', () => {
+    const template = relayTemplate(SLACK_AND_EMAIL);
+    const names = Object.values(template.Resources)
+      .filter((resource) => resource.Type === 'AWS::CloudWatch::Alarm')
+      .map((resource) => resource.Properties?.AlarmName);
+
+    expect(names).toContain('Relay-HistoryWatchNotRunning');
   });
 });
 
@@ -69,8 +88,8 @@ describe('the check catches an alarm that could not publish', () => {
 
     const check = alarmPublishProblems(template, ENV);
 
-    expect(check.alarms).toBe(4);
-    expect(check.problems).toHaveLength(4);
+    expect(check.alarms).toBe(ALARMS);
+    expect(check.problems).toHaveLength(ALARMS);
     for (const problem of check.problems) {
       expect(problem).toMatch(/^alarm Relay-\w+: no statement of the policy of topic AlarmTopic\w+ lets cloudwatch/);
     }
@@ -103,7 +122,7 @@ describe('the check catches an alarm that could not publish', () => {
 
     const check = alarmPublishProblems(template, ENV);
 
-    expect(check.problems).toHaveLength(4);
+    expect(check.problems).toHaveLength(ALARMS);
     expect(check.problems[0]).toMatch(
       /key TopicKey\w+ of topic AlarmTopic\w+ does not let .* kms:GenerateDataKey and kms:Decrypt/,
     );
@@ -118,7 +137,7 @@ describe('the check catches an alarm that could not publish', () => {
       }
     });
 
-    expect(alarmPublishProblems(template, ENV).problems).toHaveLength(4);
+    expect(alarmPublishProblems(template, ENV).problems).toHaveLength(ALARMS);
   });
 
   test('an alarm whose name does not carry the stack’s prefix fails alone', () => {
@@ -146,7 +165,7 @@ describe('the check catches an alarm that could not publish', () => {
 
     const problems = alarmPublishProblems(template, ENV).problems;
 
-    expect(problems.filter((problem) => problem.includes('a Deny in the policy of topic'))).toHaveLength(4);
+    expect(problems.filter((problem) => problem.includes('a Deny in the policy of topic'))).toHaveLength(ALARMS);
   });
 
   test('an alarm notifying a topic outside the template cannot be checked, so it fails', () => {

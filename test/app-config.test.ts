@@ -1,4 +1,4 @@
-import { App } from 'aws-cdk-lib';
+import { App, Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { RelayError } from '../lambda/core/errors.js';
 import { parseAppConfig, readAppConfig } from '../lib/app-config.js';
@@ -28,7 +28,30 @@ describe('app configuration from CDK context', () => {
         logRetentionDays: RetentionDays.THREE_MONTHS,
         fleetImpact: true,
         fleetRegions: [],
+        watchEvery: Duration.hours(6),
+        unannouncedAfterHours: 24,
       });
+    });
+
+    test('the watch runs at the interval given, in minutes, hours or days, or not at all with "off"', () => {
+      const every = (watchEvery: unknown) => parseAppConfig({ slackChannels: 'C0123456789', watchEvery }).watchEvery;
+
+      expect(every('30 minutes')).toEqual(Duration.minutes(30));
+      expect(every('1 hour')).toEqual(Duration.hours(1));
+      expect(every(' 2 days ')).toEqual(Duration.days(2));
+      expect(every('15 minutes')).toEqual(Duration.minutes(15));
+      expect(every('off')).toBeNull();
+      expect(every('OFF')).toBeNull();
+    });
+
+    test('the unannounced grace period, from the command line (a string) or cdk.json (a number)', () => {
+      const grace = (unannouncedAfterHours: unknown) =>
+        parseAppConfig({ slackChannels: 'C0123456789', unannouncedAfterHours }).unannouncedAfterHours;
+
+      expect(grace('12')).toBe(12);
+      expect(grace(48)).toBe(48);
+      expect(grace(1)).toBe(1);
+      expect(grace(168)).toBe(168);
     });
 
     test('public, private and direct-message channel IDs, as the function accepts them', () => {
@@ -77,12 +100,20 @@ describe('app configuration from CDK context', () => {
 
     test('readAppConfig reads the documented context keys from the app', () => {
       const app = new App({
-        context: { emailAddresses: 'ops@example.com', alarmEmail: 'oncall@example.com', logRetentionDays: 30 },
+        context: {
+          emailAddresses: 'ops@example.com',
+          alarmEmail: 'oncall@example.com',
+          logRetentionDays: 30,
+          watchEvery: '12 hours',
+          unannouncedAfterHours: '36',
+        },
       });
       expect(readAppConfig(app.node)).toMatchObject({
         emailAddresses: ['ops@example.com'],
         alarmEmail: 'oncall@example.com',
         logRetentionDays: RetentionDays.ONE_MONTH,
+        watchEvery: Duration.hours(12),
+        unannouncedAfterHours: 36,
       });
     });
   });
@@ -165,6 +196,45 @@ describe('app configuration from CDK context', () => {
     test('a Slack token secret without any Slack channel', () => {
       expect(refusal({ emailAddresses: 'ops@example.com', slackTokenSecretName: 'slack/bot' })).toContain(
         'context key "slackTokenSecretName": "slack/bot" is set but "slackChannels" is empty',
+      );
+    });
+
+    test('a watch interval that is not one, or sooner than the pages change in the function, or days apart', () => {
+      const slack = { slackChannels: 'C0123456789' };
+      expect(refusal({ ...slack, watchEvery: 'hourly' })).toContain(
+        'context key "watchEvery": "hourly" is not an interval (expected "off" or e.g. "30 minutes", "6 hours", "2 days")',
+      );
+      expect(refusal({ ...slack, watchEvery: '1.5 hours' })).toContain(
+        'context key "watchEvery": "1.5 hours" is not an interval',
+      );
+      expect(refusal({ ...slack, watchEvery: 6 })).toContain('context key "watchEvery": 6 is not an interval');
+      expect(refusal({ ...slack, watchEvery: '10 minutes' })).toContain(
+        'context key "watchEvery": "10 minutes" is more often than every 15 minutes: the function keeps each history page for 15 minutes',
+      );
+      expect(refusal({ ...slack, watchEvery: '3 days' })).toContain(
+        'context key "watchEvery": "3 days" is less often than every 2 days',
+      );
+    });
+
+    test('a grace period that is not whole hours, none at all, or over a week', () => {
+      const slack = { slackChannels: 'C0123456789' };
+      expect(refusal({ ...slack, unannouncedAfterHours: 'a day' })).toContain(
+        'context key "unannouncedAfterHours": "a day" is not a whole number of hours (expected 1 to 168, e.g. 24)',
+      );
+      expect(refusal({ ...slack, unannouncedAfterHours: 1.5 })).toContain(
+        'context key "unannouncedAfterHours": 1.5 is not a whole number of hours',
+      );
+      expect(refusal({ ...slack, unannouncedAfterHours: '0' })).toContain(
+        'context key "unannouncedAfterHours": 0 is less than 1 hour: AWS\'s notice sometimes comes after the history page',
+      );
+      expect(refusal({ ...slack, unannouncedAfterHours: 169 })).toContain(
+        'context key "unannouncedAfterHours": 169 is more than 168 hours (a week)',
+      );
+    });
+
+    test('a grace period with the watch off', () => {
+      expect(refusal({ slackChannels: 'C0123456789', watchEvery: 'off', unannouncedAfterHours: 12 })).toContain(
+        'context key "unannouncedAfterHours": 12 is set but "watchEvery" is "off"',
       );
     });
 

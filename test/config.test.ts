@@ -27,7 +27,26 @@ describe('reading the function configuration', () => {
       deliveryTableName: 'relay-deliveries',
       liveChangelog: true,
       fleetRegions: [],
+      unannouncedAfterHours: 24,
     });
+  });
+
+  it('reads the unannounced grace period; unset, it is 24 hours', () => {
+    expect(readConfig({ ...base, UNANNOUNCED_AFTER_HOURS: '12' }).unannouncedAfterHours).toBe(12);
+    expect(readConfig({ ...base, UNANNOUNCED_AFTER_HOURS: '' }).unannouncedAfterHours).toBe(24);
+    expect(readConfig(base).unannouncedAfterHours).toBe(24);
+  });
+
+  it('names a grace period that is not whole hours from 1 to 168', () => {
+    expect(() => readConfig({ ...base, UNANNOUNCED_AFTER_HOURS: 'a day' })).toThrow(
+      'UNANNOUNCED_AFTER_HOURS: "a day" is not a whole number of hours (expected 1 to 168, e.g. 24)',
+    );
+    expect(() => readConfig({ ...base, UNANNOUNCED_AFTER_HOURS: '0' })).toThrow(
+      'UNANNOUNCED_AFTER_HOURS: "0" is less than 1 hour',
+    );
+    expect(() => readConfig({ ...base, UNANNOUNCED_AFTER_HOURS: '169' })).toThrow(
+      'UNANNOUNCED_AFTER_HOURS: "169" is more than 168 hours',
+    );
   });
 
   it('reads the fleet regions; unset, fleet impact is off', () => {
@@ -39,7 +58,11 @@ describe('reading the function configuration', () => {
   });
 
   it('reads back exactly what the stack writes', () => {
-    const stackConfig = parseAppConfig({ slackChannels: 'C0123456789,D0123456789', fleetRegions: 'eu-west-1' });
+    const stackConfig = parseAppConfig({
+      slackChannels: 'C0123456789,D0123456789',
+      fleetRegions: 'eu-west-1',
+      unannouncedAfterHours: '36',
+    });
 
     const env = relayEnvironment({
       config: stackConfig,
@@ -58,7 +81,21 @@ describe('reading the function configuration', () => {
       deliveryTableName: 'relay-deliveries',
       liveChangelog: true,
       fleetRegions: ['eu-west-1'],
+      unannouncedAfterHours: 36,
     });
+  });
+
+  it('with the watch off, the stack writes no grace period and the function takes the default', () => {
+    const env = relayEnvironment({
+      config: parseAppConfig({ emailAddresses: 'ops@example.com', watchEvery: 'off' }),
+      region: 'us-east-1',
+      tableName: 'relay-deliveries',
+      emailTopicArn: 'arn:aws:sns:us-east-1:123456789012:relay-email',
+      slackTokenSecretId: undefined,
+    });
+
+    expect(env).not.toHaveProperty('UNANNOUNCED_AFTER_HOURS');
+    expect(readConfig(env).unannouncedAfterHours).toBe(24);
   });
 
   it('refuses a FIFO topic as the driver topic, as the stack does', () => {

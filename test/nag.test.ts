@@ -20,6 +20,8 @@ const CONFIGURATIONS: Record<string, Record<string, unknown>> = {
   'Slack and email with an alarm address': SLACK_AND_EMAIL,
   'Slack with an existing secret': { slackChannels: 'C0123456789', slackTokenSecretName: 'slack/driver-relay-bot' },
   'Slack with fleet impact off': { slackChannels: 'C0123456789', fleetImpact: 'false' },
+  'Slack with the version-history watch off': { slackChannels: 'C0123456789', watchEvery: 'off' },
+  'Slack and email with the watch every 15 minutes': { ...SLACK_AND_EMAIL, watchEvery: '15 minutes' },
   'email only, on a topic of the user’s own': {
     emailAddresses: 'ops@example.com',
     topicArn: 'arn:aws:sns:eu-west-1:123456789012:smoke-test',
@@ -71,6 +73,7 @@ describe('cdk-nag AwsSolutions checks', () => {
     );
   });
 
+  // The watch is on by default: its schedule, role and Scan grant add no acknowledgement.
   test('only the findings that cannot be fixed are acknowledged, each with a written reason', () => {
     const acknowledged = acknowledgements(relayStack(SLACK_ONLY));
 
