@@ -6,7 +6,7 @@ import { createChangelogSource, readPage } from './adapters/changelog-source.js'
 import { createDeliveryStore } from './adapters/delivery-store.js';
 import { createWatchStore } from './adapters/watch-store.js';
 import { readConfig } from './config.js';
-import { Env, isWatchEvent } from './core/config-contract.js';
+import { isWatchEvent } from './core/config-contract.js';
 import { RelayError } from './core/errors.js';
 import { createDestinations } from './destinations.js';
 import { relayMessage } from './relay.js';
@@ -51,7 +51,7 @@ const watchDeps = {
   store: records,
   deliveries: store,
   destinations,
-  graceMs: Number(process.env[Env.unannouncedAfterHours] ?? 24) * HOUR_MS,
+  graceMs: config.unannouncedAfterHours * HOUR_MS,
   logger,
   metrics,
   ...(inventory === undefined ? {} : { inventory }),
@@ -135,6 +135,11 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
  * out is in the delivery ledger and is not sent twice).
  */
 async function watch(context: Context, deadline: number): Promise<void> {
+  if (!config.liveChangelog) {
+    // The watch compares the live pages with what was sent; with live pages off there is nothing to compare.
+    logger.warn('The version-history watch needs the live pages (LIVE_CHANGELOG is false); nothing was watched');
+    return;
+  }
   try {
     const report = await runWatch(watchDeps, { owner: context.awsRequestId, deadline });
     logger.info('Watched the version histories', {

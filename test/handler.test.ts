@@ -409,3 +409,34 @@ function errorChainText(error: unknown): string {
   }
   return parts.join('\n');
 }
+
+describe('the handler and the version-history watch', () => {
+  it('keeps a record of each alert it sends, with where it went, for the watch to amend later', async () => {
+    const relay = await harness();
+    await relay.receive(loadSqsEvent('pv-8.6.1'));
+
+    const { ScanCommand } = await import('@aws-sdk/client-dynamodb');
+    const { Items = [] } = await relay.dynamo.client.send(new ScanCommand({ TableName: relay.dynamo.tableName }));
+    const records = Items.filter((item) => item.pk?.S?.startsWith('alert#'));
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      family: { S: 'aws-pv' },
+      version: { S: '8.6.1' },
+      kind: { S: 'release' },
+      notesPublished: { BOOL: true },
+      destinations: { L: [{ S: `slack:${FIRST}` }, { S: `slack:${SECOND}` }, { S: `email:${relay.emailTopicArn}` }] },
+    });
+  });
+
+  it('runs the watch on the schedule’s event, and with live pages off says it watched nothing instead of reaching out', async () => {
+    const relay = await harness();
+
+    await expect(relay.invoke({ 'ec2-driver-relay': 'watch' })).resolves.toBeUndefined();
+
+    expect(relay.logs.entries.map((entry) => entry.message)).toContain(
+      'The version-history watch needs the live pages (LIVE_CHANGELOG is false); nothing was watched',
+    );
+    expect(relay.slack.messages()).toEqual([]);
+    expect(relay.emails()).toEqual([]);
+  });
+});
