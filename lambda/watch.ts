@@ -184,6 +184,11 @@ async function amend(
   if (deliveries.some(({ outcome }) => outcome.status === 'failed')) {
     return { failed: true, summary: { deliveries, destinations: [] } };
   }
+  // Another watch is sending it somewhere: that watch records the amendment when it has gone out everywhere; if
+  // its send fails, the record stays unamended and the next run tries again.
+  if (deliveries.some(({ outcome }) => outcome.status === 'skipped' && outcome.reason === 'in-progress-elsewhere')) {
+    return { failed: false };
+  }
   const entry = entryFor(changelog.entries, record.version);
   await deps.store.markAmended(record, {
     notesPublished: true,

@@ -102,7 +102,7 @@ describe('delivery store', () => {
     await expect(store.claim(key, 'request-b', MINUTE)).resolves.toBe('delivered');
   });
 
-  it('records the delivery with its reference and an expiry 30 days later in epoch seconds', async () => {
+  it('records the delivery with its reference and an expiry 61 days later (the watch amends for 60) in epoch seconds', async () => {
     const key = freshKey();
     const newYear = Date.UTC(2025, 0, 1);
     const store = storeAt(() => newYear);
@@ -114,7 +114,7 @@ describe('delivery store', () => {
     );
     expect(Item?.state?.S).toBe('delivered');
     expect(Item?.ref?.S).toBe('1735689600.000100');
-    expect(Item?.expiresAt?.N).toBe(String(Date.UTC(2025, 0, 31) / 1000));
+    expect(Item?.expiresAt?.N).toBe(String(Date.UTC(2025, 2, 3) / 1000));
     expect(Item?.leaseExpiresAt).toBeUndefined();
   });
 

@@ -9,7 +9,10 @@ export interface DynamoDeliveryStoreOptions {
   readonly tableName: string;
   /** @default Date.now */
   readonly now?: () => number;
-  /** How long a record is kept, longer than SNS and Lambda keep retrying. @default 30 days */
+  /**
+   * How long a record is kept: longer than SNS and SQS keep retrying, and as long as the version-history watch may
+   * amend the alert (60 days), since the watch finds the alert's Slack message by the record's ref. @default 61 days
+   */
   readonly retentionMs?: number;
 }
 
@@ -18,7 +21,7 @@ export function deliveryKey(messageId: string, alertIndex: number, destinationId
   return `${messageId}#${alertIndex}#${destinationId}`;
 }
 
-const THIRTY_DAYS_MS = 30 * 24 * 60 * 60 * 1000;
+const SIXTY_ONE_DAYS_MS = 61 * 24 * 60 * 60 * 1000;
 
 /** A claim can lose to a release between our write and our read; a few tries settle it. */
 const CLAIM_ATTEMPTS = 3;
@@ -33,7 +36,7 @@ export function createDeliveryStore({
   dynamodb = awsJsonApi(DYNAMODB),
   tableName,
   now = Date.now,
-  retentionMs = THIRTY_DAYS_MS,
+  retentionMs = SIXTY_ONE_DAYS_MS,
 }: DynamoDeliveryStoreOptions): DeliveryStore {
   const names = { '#state': 'state', '#owner': 'owner', '#lease': 'leaseExpiresAt' };
   const expiresAt = (at: number) => ({ N: String(Math.floor((at + retentionMs) / 1000)) });
