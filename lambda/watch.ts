@@ -113,6 +113,8 @@ export async function runWatch(deps: WatchDependencies, run: WatchRun): Promise<
   }
 
   deps.metrics?.addMetric('WatchRan', MetricUnit.Count, 1);
+  // Once per completed watch, 0 included: HistoryPagesUnusable alarms on its minimum (every watch had a problem).
+  deps.metrics?.addMetric('WatchPagesUnusable', MetricUnit.Count, plans.filter((plan) => plan.problem !== null).length);
   if (amended.length > 0) deps.metrics?.addMetric('WatchAmended', MetricUnit.Count, amended.length);
   if (unannounced.length > 0) deps.metrics?.addMetric('WatchUnannounced', MetricUnit.Count, unannounced.length);
   if (failures.length > 0) {

@@ -88,6 +88,29 @@ export class RelayAlarms extends Construct {
         treatMissingData: TreatMissingData.BREACHING,
       });
     };
+    const historyPagesUnusable = (watchEvery: Duration) => {
+      const window = historyWatchSilence(watchEvery);
+      return alarm('HistoryPagesUnusable', {
+        alarmDescription:
+          `Every version-history watch of the last ${window.toHumanString()} found at least one history page it ` +
+          'could not use (fetch failed, page unreadable, or fewer rows than before): for that family, alerts are ' +
+          'not amended and unannounced releases are not alerted. The function’s logs name the family and why ' +
+          '(“Version history not usable this time”); if AWS changed the page’s shape, the reader needs a fix.',
+        // The function publishes WatchPagesUnusable once per completed watch, 0 included: its minimum over the
+        // window is at least 1 only when every watch in it had a problem. No watch at all is HistoryWatchNotRunning's.
+        metric: new Metric({
+          namespace: props.relayMetrics.namespace,
+          metricName: 'WatchPagesUnusable',
+          dimensionsMap: { service: props.relayMetrics.service },
+          period: window,
+          statistic: 'Minimum',
+        }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    };
     const atFirstOccurrence = {
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -137,7 +160,9 @@ export class RelayAlarms extends Construct {
         }),
         ...atFirstOccurrence,
       }),
-      ...(props.watchEvery === undefined ? [] : [historyWatchNotRunning(props.watchEvery)]),
+      ...(props.watchEvery === undefined
+        ? []
+        : [historyWatchNotRunning(props.watchEvery), historyPagesUnusable(props.watchEvery)]),
     ];
     for (const each of this.alarms) {
       each.addAlarmAction(action);

@@ -27,8 +27,8 @@ function relayTemplate(context: Record<string, unknown>): TemplateJson {
 
 const SLACK_AND_EMAIL = { slackChannels: 'C0123456789', emailAddresses: 'ops@example.com' };
 
-/** DeadLetters, NotificationsNotRead, FunctionErrors, DeliveredNotRecorded, and HistoryWatchNotRunning with the watch on. */
-const ALARMS = 5;
+/** DeadLetters, NotificationsNotRead, FunctionErrors, DeliveredNotRecorded; with the watch on, HistoryWatchNotRunning and HistoryPagesUnusable. */
+const ALARMS = 6;
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
@@ -57,10 +57,10 @@ describe('every alarm of the stack can publish to its topic', () => {
       ALARMS,
     ],
     [
-      'the version-history watch off (no HistoryWatchNotRunning)',
+      'the version-history watch off (no HistoryWatchNotRunning, no HistoryPagesUnusable)',
       { ...SLACK_AND_EMAIL, watchEvery: 'off' },
       'us-east-1',
-      ALARMS - 1,
+      ALARMS - 2,
     ],
   ])('%s', (_name, context, region, alarms) => {
     const check = alarmPublishProblems(relayTemplate(context), { ...ENV, region });

@@ -347,7 +347,7 @@ describe('alarms', () => {
   });
 
   test('every alarm is named for the stack and notifies the alarm topic, and alarmEmail is subscribed to it', () => {
-    expect(alarms()).toHaveLength(5);
+    expect(alarms()).toHaveLength(6);
     for (const alarm of alarms()) {
       expect(alarm.Properties.AlarmName).toMatch(/^Relay-/);
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: alarmTopicId }]);

@@ -116,6 +116,25 @@ describe('the version-history watch, on by default', () => {
     expect(environmentOf(relayTemplate({ unannouncedAfterHours: '36' })).UNANNOUNCED_AFTER_HOURS).toBe('36');
   });
 
+  test('a day in which every watch found an unusable page raises HistoryPagesUnusable (minimum of the per-watch count)', () => {
+    const [topicId] = onlyOne(template, 'AWS::SNS::Topic', { DisplayName: 'EC2 driver relay alarms' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'Relay-HistoryPagesUnusable',
+      Namespace: 'Ec2DriverRelay',
+      MetricName: 'WatchPagesUnusable',
+      Dimensions: [{ Name: 'service', Value: 'ec2-driver-relay' }],
+      Statistic: 'Minimum',
+      Period: 86_400,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      // No watch at all is HistoryWatchNotRunning's to say; this one speaks only of watches that ran.
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topicId }],
+      OKActions: [{ Ref: topicId }],
+    });
+  });
+
   test('a day without a completed watch raises HistoryWatchNotRunning: every hour without WatchRan breaches', () => {
     const [topicId] = onlyOne(template, 'AWS::SNS::Topic', { DisplayName: 'EC2 driver relay alarms' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -194,6 +213,7 @@ describe('watchEvery', () => {
 
     test('has no HistoryWatchNotRunning alarm, which would only ever be in alarm', () => {
       expect(alarmNames(template)).not.toContain('Relay-HistoryWatchNotRunning');
+      expect(alarmNames(template)).not.toContain('Relay-HistoryPagesUnusable');
       expect(alarmNames(template)).toHaveLength(4);
     });
 

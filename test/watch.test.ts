@@ -325,6 +325,9 @@ describe('the watch alerts releases AWS sent no notice about', () => {
     expect(emails).toEqual([]);
     expect((await records.familyState('ena'))?.state).toMatchObject({ newest: before?.state.newest, pending: {} });
     expect(counted().WatchPageProblem).toBe(2);
+    // One figure per completed watch, 0 included, for HistoryPagesUnusable: 0 on the first, 1 on each later one.
+    expect(counted().WatchPagesUnusable).toBe(2);
+    expect(counted().WatchRan).toBe(3);
     expect(logs.filter((entry) => entry.level === 'warn' && entry.attributes.family === 'ena')).toHaveLength(2);
   });
 
