@@ -75,22 +75,9 @@ const destinationSchema = {
   [Env.emailTopicArn]: z.optional(topicArn),
 };
 
-const functionSchema = z.object({
-  ...destinationSchema,
-  [Env.slackTokenSecretId]: z.optional(z.string()),
-  [Env.driverTopicArn]: topicArn,
+/** What the function and the CLI's `watch` (reading the deployed table) both read. */
+const watchSchema = {
   [Env.deliveryTableName]: z.string().check(z.minLength(3, 'expected a DynamoDB table name')),
-  [Env.liveChangelog]: z.optional(z.enum(['true', 'false'])),
-  [Env.fleetRegions]: z.optional(
-    z
-      .string()
-      .check(
-        z.refine(
-          (value) => splitList(value).every((region) => REGION.test(region)),
-          'expected regions, e.g. us-east-1,eu-west-1',
-        ),
-      ),
-  ),
   [Env.unannouncedAfterHours]: z.optional(
     z.pipe(
       z.string(),
@@ -103,6 +90,24 @@ const functionSchema = z.object({
       }),
     ),
   ),
+};
+
+const functionSchema = z.object({
+  ...destinationSchema,
+  [Env.slackTokenSecretId]: z.optional(z.string()),
+  [Env.driverTopicArn]: topicArn,
+  [Env.liveChangelog]: z.optional(z.enum(['true', 'false'])),
+  [Env.fleetRegions]: z.optional(
+    z
+      .string()
+      .check(
+        z.refine(
+          (value) => splitList(value).every((region) => REGION.test(region)),
+          'expected regions, e.g. us-east-1,eu-west-1',
+        ),
+      ),
+  ),
+  ...watchSchema,
 });
 
 /**
@@ -136,6 +141,20 @@ function destinationsOf(vars: Partial<Record<keyof typeof destinationSchema, str
  */
 export function readDestinationEnv(env: NodeJS.ProcessEnv): DestinationEnv {
   return destinationsOf(parseEnv(z.object(destinationSchema), env));
+}
+
+/**
+ * The delivery table and the watch's grace period, checked as the function checks them; the CLI's `watch` reads
+ * the deployed table with these. Throws RelayError 'invalid-config' naming the variable.
+ */
+export function readWatchEnv(
+  env: NodeJS.ProcessEnv,
+): Pick<FunctionConfig, 'deliveryTableName' | 'unannouncedAfterHours'> {
+  const vars = parseEnv(z.object(watchSchema), env);
+  return {
+    deliveryTableName: vars[Env.deliveryTableName],
+    unannouncedAfterHours: vars[Env.unannouncedAfterHours] ?? UNANNOUNCED_AFTER_HOURS.default,
+  };
 }
 
 /**

@@ -122,10 +122,20 @@ export async function deliverAlerts(input: DeliverAlertsInput): Promise<Delivery
     return deliveries;
   });
 
-  const deliveries = perDestination.flat();
+  return summarise(
+    perDestination.flat(),
+    destinations.map(({ id }) => id),
+  );
+}
+
+/**
+ * Tallies deliveries per destination; throws DeliveryFailedError naming each failed one and why when any failed.
+ * The watch settles its amendments and new alerts of a run through here too.
+ */
+export function summarise(deliveries: readonly AlertDelivery[], destinationIds: readonly string[]): DeliverySummary {
   const summary: DeliverySummary = {
     deliveries,
-    destinations: destinations.map(({ id }) => tally(id, deliveries)),
+    destinations: destinationIds.map((id) => tally(id, deliveries)),
   };
   const failures = deliveries.flatMap((delivery) =>
     delivery.outcome.status === 'failed' ? [{ delivery, error: delivery.outcome.error }] : [],

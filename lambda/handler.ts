@@ -6,7 +6,9 @@ import { createChangelogSource, readPage } from './adapters/changelog-source.js'
 import { createDeliveryStore } from './adapters/delivery-store.js';
 import { createWatchStore } from './adapters/watch-store.js';
 import { readConfig } from './config.js';
+import type { SkippedRow } from './core/changelog.js';
 import { isWatchEvent } from './core/config-contract.js';
+import type { DriverFamily } from './core/driver-family.js';
 import { RelayError } from './core/errors.js';
 import { createDestinations } from './destinations.js';
 import { relayMessage } from './relay.js';
@@ -18,15 +20,16 @@ const config = readConfig(process.env);
 const logger = new Logger();
 const metrics = new Metrics();
 
+const onSkippedRows = (family: DriverFamily, skipped: readonly SkippedRow[]) => {
+  logger.warn('Skipped history page rows the reader could not use', { family, skipped });
+};
 const changelogs = createChangelogSource({
   live: config.liveChangelog,
   onFallback: (family, reason) => {
     logger.warn('Using the bundled changelog snapshot', { family, reason });
     metrics.addMetric('ChangelogFallback', MetricUnit.Count, 1);
   },
-  onSkippedRows: (family, skipped) => {
-    logger.warn('Skipped history page rows the reader could not use', { family, skipped });
-  },
+  onSkippedRows,
 });
 const store = createDeliveryStore({ tableName: config.deliveryTableName });
 const records = createWatchStore({ tableName: config.deliveryTableName });
@@ -44,10 +47,7 @@ const deps = {
 };
 const HOUR_MS = 60 * 60 * 1000;
 const watchDeps = {
-  readPage: (family: Parameters<typeof readPage>[0]) =>
-    readPage(family, undefined, undefined, (each, skipped) =>
-      logger.warn('Skipped history page rows the reader could not use', { family: each, skipped }),
-    ),
+  readPage: (family: DriverFamily) => readPage(family, { onSkippedRows }),
   store: records,
   deliveries: store,
   destinations,

@@ -1,32 +1,37 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { deliveryKey } from './adapters/delivery-store.js';
 import { alertRecords } from './alert-records.js';
-import { type AlertOrigin, rebuild, renderAmendment, unannouncedAlert } from './core/amendment.js';
+import { rebuild, renderAmendment, unannouncedAlert } from './core/amendment.js';
 import { type Changelog, entryFor } from './core/changelog.js';
 import { DRIVER_FAMILIES, type DriverFamily } from './core/driver-family.js';
-import { messageOf } from './core/errors.js';
 import {
   AMEND_WINDOW_MS,
   type AmendmentChange,
   type FamilyPlan,
+  type FamilyWatchState,
   type PageRead,
   planFamily,
   settle,
   type Update,
 } from './core/watch.js';
-import { DeliveryFailedError, type DeliveryLog, type DeliverySummary, deliverOnce } from './delivery.js';
+import { type AlertDelivery, DeliveryFailedError, type DeliveryLog, deliverOnce, summarise } from './delivery.js';
 import type { AlertRecord, DeliveryStore, Destination, WatchStore } from './ports.js';
 import { deliverEvery, type RelayDependencies } from './relay.js';
 
-export interface WatchDependencies {
+/** What planning a watch needs: the pages, and the records of what was sent and seen. */
+export interface WatchPlanning {
   /** Reads one history page live (changelog-source.ts readPage); never rejects. */
   readonly readPage: (family: DriverFamily) => Promise<PageRead>;
+  readonly store: Pick<WatchStore, 'sentSince' | 'familyState'>;
+  /** How long a new version may sit on a page without a notice before it is alerted. */
+  readonly graceMs: number;
+}
+
+export interface WatchDependencies extends WatchPlanning {
   readonly store: WatchStore;
   /** The delivery ledger: amendments and new alerts are sent once each, however many watches run. */
   readonly deliveries: DeliveryStore;
   readonly destinations: readonly Destination[];
-  /** How long a new version may sit on a page without a notice before it is alerted. */
-  readonly graceMs: number;
   readonly logger: DeliveryLog;
   readonly metrics?: Pick<Metrics, 'addMetric'>;
   readonly inventory?: RelayDependencies['inventory'];
@@ -46,9 +51,34 @@ export interface WatchReport {
   readonly unannounced: readonly { family: DriverFamily; version: string }[];
 }
 
+/** One family's plan, with the page it was made from and the revision of the state it started from. */
+export interface PlannedFamily {
+  readonly plan: FamilyPlan<AlertRecord>;
+  readonly page: PageRead;
+  readonly stored: { readonly state: FamilyWatchState; readonly revision: number } | undefined;
+}
+
 /**
- * One run of the version-history watch: read the four pages, plan (core/watch.ts), amend the alerts the pages now
- * say more about, alert the releases AWS sent no notice about, and save each family's state.
+ * Reads the four pages, the alerts of the amend window and each family's state, and plans every family
+ * (core/watch.ts). Sends nothing: the CLI prints this, runWatch carries it out. Throws RelayError
+ * 'store-unavailable' when the table cannot be read.
+ */
+export async function planWatch(deps: WatchPlanning, now: number): Promise<PlannedFamily[]> {
+  const [pages, sent, states] = await Promise.all([
+    Promise.all(DRIVER_FAMILIES.map((family) => deps.readPage(family))),
+    deps.store.sentSince(now - AMEND_WINDOW_MS),
+    Promise.all(DRIVER_FAMILIES.map((family) => deps.store.familyState(family))),
+  ]);
+  return DRIVER_FAMILIES.map((family, position) => {
+    const page = pages[position] as PageRead;
+    const stored = states[position];
+    return { plan: planFamily({ family, page, sent, state: stored?.state, now, graceMs: deps.graceMs }), page, stored };
+  });
+}
+
+/**
+ * One run of the version-history watch: plan (planWatch), amend the alerts the pages now say more about, alert the
+ * releases AWS sent no notice about, and save each family's state.
  *
  * What throws and what is only logged:
  * - A page that cannot be fetched, read or that shrank: logged and counted (WatchPageProblem); its family changes
@@ -63,46 +93,41 @@ export interface WatchReport {
  */
 export async function runWatch(deps: WatchDependencies, run: WatchRun): Promise<WatchReport> {
   const now = (deps.now ?? Date.now)();
-  const [pages, sent] = await Promise.all([
-    Promise.all(DRIVER_FAMILIES.map((family) => deps.readPage(family))),
-    deps.store.sentSince(now - AMEND_WINDOW_MS),
-  ]);
-  const plans: FamilyPlan<AlertRecord>[] = [];
+  const sending: Sending = {
+    deps,
+    now,
+    run,
+    relay: {
+      destinations: deps.destinations,
+      store: deps.deliveries,
+      logger: deps.logger,
+      ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+      ...(deps.inventory === undefined ? {} : { inventory: deps.inventory }),
+      ...(deps.now === undefined ? {} : { now: deps.now }),
+    },
+  };
+  const planned = await planWatch(deps, now);
   const amended: WatchReport['amended'][number][] = [];
   const unannounced: WatchReport['unannounced'][number][] = [];
-  const failures: DeliverySummary[] = [];
+  const deliveries: AlertDelivery[] = [];
 
-  for (const [position, family] of DRIVER_FAMILIES.entries()) {
-    const page = pages[position] as PageRead;
-    const stored = await deps.store.familyState(family);
-    const plan = planFamily({
-      family,
-      page,
-      sent: sent.filter((record) => record.family === family),
-      state: stored?.state,
-      now,
-      graceMs: deps.graceMs,
-    });
-    plans.push(plan);
+  for (const { plan, page, stored } of planned) {
+    const { family } = plan;
     report(plan, deps);
     if (!page.ok) continue;
 
     for (const update of plan.updates) {
-      const summary = await amend(update, page.changelog, deps, run, now);
-      if (summary.failed) failures.push(summary.summary);
-      else amended.push({ family, version: update.version, change: update.change });
+      const sent = await amend(update, page.changelog, sending);
+      deliveries.push(...sent);
+      if (!sent.some(failed)) amended.push({ family, version: update.version, change: update.change });
     }
 
     const undelivered: string[] = [];
     for (const version of plan.unannounced) {
-      const seenAt = plan.firstSeen[version] ?? now;
-      const outcome = await alertUnannounced(family, version, page.changelog, seenAt, deps, run, now);
-      if (outcome.failed) {
-        undelivered.push(version);
-        failures.push(outcome.summary);
-      } else {
-        unannounced.push({ family, version });
-      }
+      const sent = await alertUnannounced(family, version, page.changelog, plan.firstSeen[version] ?? now, sending);
+      deliveries.push(...sent);
+      if (sent.some(failed)) undelivered.push(version);
+      else unannounced.push({ family, version });
     }
 
     const next = settle(plan, undelivered);
@@ -112,22 +137,16 @@ export async function runWatch(deps: WatchDependencies, run: WatchRun): Promise<
     }
   }
 
+  const plans = planned.map(({ plan }) => plan);
   deps.metrics?.addMetric('WatchRan', MetricUnit.Count, 1);
   // Once per completed watch, 0 included: HistoryPagesUnusable alarms on its minimum (every watch had a problem).
   deps.metrics?.addMetric('WatchPagesUnusable', MetricUnit.Count, plans.filter((plan) => plan.problem !== null).length);
   if (amended.length > 0) deps.metrics?.addMetric('WatchAmended', MetricUnit.Count, amended.length);
   if (unannounced.length > 0) deps.metrics?.addMetric('WatchUnannounced', MetricUnit.Count, unannounced.length);
-  if (failures.length > 0) {
-    const deliveries = failures.flatMap((summary) => summary.deliveries);
-    const errors = deliveries.flatMap((delivery) =>
-      delivery.outcome.status === 'failed' ? [delivery.outcome.error] : [],
-    );
-    throw new DeliveryFailedError(
-      `The watch could not deliver ${errors.length} of ${deliveries.length} sends; the next run tries them again:\n${errors.map((error) => `- ${messageOf(error)}`).join('\n')}`,
-      { deliveries, destinations: failures.flatMap((summary) => summary.destinations) },
-      errors,
-    );
-  }
+  summarise(
+    deliveries,
+    deps.destinations.map(({ id }) => id),
+  );
   return { plans, amended, unannounced };
 }
 
@@ -151,24 +170,29 @@ function report(plan: FamilyPlan<AlertRecord>, deps: WatchDependencies): void {
   }
 }
 
-type Sent = { readonly failed: false } | { readonly failed: true; readonly summary: DeliverySummary };
+/** What sending the run's amendments and new alerts shares. */
+interface Sending {
+  readonly deps: WatchDependencies;
+  readonly now: number;
+  readonly run: WatchRun;
+  /** What deliverEvery (new alerts) and deliverOnce (amendments) share: the ledger, the log and the clock. */
+  readonly relay: Omit<RelayDependencies, 'changelogs' | 'topicArn' | 'records'>;
+}
+
+const failed = ({ outcome }: AlertDelivery) => outcome.status === 'failed';
 
 /**
  * Sends one amendment to every destination the alert went to (and that is still configured), each once; marks the
  * record amended only when all of them have it, so a destination that failed is tried again next run.
  */
 async function amend(
-  update: Update<AlertRecord>,
+  { alert: record, change }: Update<AlertRecord>,
   changelog: Changelog,
-  deps: WatchDependencies,
-  run: WatchRun,
-  now: number,
-): Promise<Sent> {
-  const { alert: record, change } = update;
-  const origin: AlertOrigin = record;
-  const alert = rebuild(origin, changelog, change === 'rolled-back' ? 'rollback' : 'release');
+  { deps, now, run, relay }: Sending,
+): Promise<AlertDelivery[]> {
+  const alert = rebuild(record, changelog, change === 'rolled-back' ? 'rollback' : 'release');
   const rendered = renderAmendment({ alert, change, sentAt: record.sentAt, now });
-  const deliveries: DeliverySummary['deliveries'][number][] = [];
+  const deliveries: AlertDelivery[] = [];
   for (const id of record.destinations) {
     const destination = deps.destinations.find((candidate) => candidate.id === id);
     if (destination === undefined) {
@@ -176,25 +200,26 @@ async function amend(
       continue;
     }
     const sentKey = deliveryKey(record.messageId, record.index, id);
-    const outcome = await deliverOnce(ledger(deps, run), {
-      key: `amend#${change}#${sentKey}`,
-      context: { destination: id, messageId: record.messageId, alertIndex: record.index, change },
-      send: async (context) => destination.amend(rendered, { ...context, ref: await deps.store.deliveredRef(sentKey) }),
-    });
+    const outcome = await deliverOnce(
+      { ...relay, owner: run.owner, deadline: run.deadline },
+      {
+        key: `amend#${change}#${sentKey}`,
+        context: { destination: id, messageId: record.messageId, alertIndex: record.index, change },
+        send: async (context) =>
+          destination.amend(rendered, { ...context, ref: await deps.store.deliveredRef(sentKey) }),
+      },
+    );
     deliveries.push({ destination: id, messageId: record.messageId, index: record.index, outcome });
   }
-  if (deliveries.some(({ outcome }) => outcome.status === 'failed')) {
-    return { failed: true, summary: { deliveries, destinations: [] } };
-  }
-  // Another watch is sending it somewhere: that watch records the amendment when it has gone out everywhere; if
-  // its send fails, the record stays unamended and the next run tries again.
-  if (deliveries.some(({ outcome }) => outcome.status === 'skipped' && outcome.reason === 'in-progress-elsewhere')) {
-    return { failed: false };
-  }
-  const entry = entryFor(changelog.entries, record.version);
+  // A failed destination is tried again next run. Another watch still sending it somewhere records the amendment
+  // itself once it has gone out everywhere (and if its send fails, the next run tries again).
+  const inProgressElsewhere = deliveries.some(
+    ({ outcome }) => outcome.status === 'skipped' && outcome.reason === 'in-progress-elsewhere',
+  );
+  if (deliveries.some(failed) || inProgressElsewhere) return deliveries;
   await deps.store.markAmended(record, {
     notesPublished: true,
-    releaseDate: entry?.releaseDate ?? record.releaseDate ?? null,
+    releaseDate: entryFor(changelog.entries, record.version)?.releaseDate ?? record.releaseDate ?? null,
     rolledBack: change === 'rolled-back',
   });
   deps.logger.info('Amended an alert', {
@@ -203,7 +228,7 @@ async function amend(
     change,
     messageId: record.messageId,
   });
-  return { failed: false };
+  return deliveries;
 }
 
 /** Alerts a release seen only on the page, like any alert: recorded first (so it can be amended), then sent once. */
@@ -212,10 +237,8 @@ async function alertUnannounced(
   version: string,
   changelog: Changelog,
   seenAt: number,
-  deps: WatchDependencies,
-  run: WatchRun,
-  now: number,
-): Promise<Sent> {
+  { deps, now, run, relay }: Sending,
+): Promise<AlertDelivery[]> {
   const alert = unannouncedAlert(family, version, changelog, seenAt);
   await deps.store.remember(
     alertRecords(
@@ -225,31 +248,11 @@ async function alertUnannounced(
     ),
   );
   try {
-    await deliverEvery([alert], { ...ledgerDeps(deps), destinations: deps.destinations }, run);
+    const { deliveries } = await deliverEvery([alert], relay, run);
     deps.logger.info('Alerted a release AWS sent no notice about', { family, version });
-    return { failed: false };
+    return [...deliveries];
   } catch (error) {
-    if (error instanceof DeliveryFailedError) return { failed: true, summary: error.summary };
+    if (error instanceof DeliveryFailedError) return [...error.summary.deliveries];
     throw error;
   }
-}
-
-function ledger(deps: WatchDependencies, run: WatchRun) {
-  return { store: deps.deliveries, owner: run.owner, deadline: run.deadline, ...ledgerOptions(deps) };
-}
-
-function ledgerDeps(deps: WatchDependencies) {
-  return {
-    store: deps.deliveries,
-    ...ledgerOptions(deps),
-    ...(deps.inventory === undefined ? {} : { inventory: deps.inventory }),
-  };
-}
-
-function ledgerOptions(deps: WatchDependencies) {
-  return {
-    logger: deps.logger,
-    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
-    ...(deps.now === undefined ? {} : { now: deps.now }),
-  };
 }

@@ -62,7 +62,7 @@ export function createChangelogSource(options: ChangelogSourceOptions): Changelo
     const cached = cache.get(family);
     if (cached !== undefined && now() < cached.expiresAt) return cached.read;
     const entry: CacheEntry = {
-      read: readPage(family, fetchPage, now, onSkippedRows),
+      read: readPage(family, { fetchPage, now, onSkippedRows }),
       expiresAt: Number.POSITIVE_INFINITY,
     };
     cache.set(family, entry);
@@ -111,9 +111,11 @@ export function createChangelogSource(options: ChangelogSourceOptions): Changelo
  */
 export async function readPage(
   family: DriverFamily,
-  fetchPage: (family: DriverFamily) => Promise<string> = (each) => fetchHistoryPage(each),
-  now: () => number = Date.now,
-  onSkippedRows: (family: DriverFamily, skipped: readonly SkippedRow[]) => void = () => undefined,
+  {
+    fetchPage = (each) => fetchHistoryPage(each),
+    now = Date.now,
+    onSkippedRows = () => undefined,
+  }: Pick<ChangelogSourceOptions, 'fetchPage' | 'now' | 'onSkippedRows'> = {},
 ): Promise<LiveRead> {
   try {
     const html = await fetchPage(family);

@@ -1,4 +1,4 @@
-import type { AlertKind } from '../core/alert.js';
+import { NOTICE_KINDS } from '../core/alert.js';
 import { type DriverFamily, isDriverFamily } from '../core/driver-family.js';
 import { RelayError } from '../core/errors.js';
 import type { FamilyWatchState } from '../core/watch.js';
@@ -29,14 +29,6 @@ type Item = Record<string, Attribute>;
 const ALERT_PREFIX = 'alert#';
 const alertKey = (messageId: string, index: number) => `${ALERT_PREFIX}${messageId}#${index}`;
 const familyKey = (family: DriverFamily) => `watch#${family}`;
-
-const KINDS: readonly Exclude<AlertKind, 'unrecognised'>[] = [
-  'release',
-  'rollback',
-  'upcoming',
-  'end-of-support',
-  'notice',
-];
 
 /**
  * The watch's items, in the delivery table:
@@ -208,7 +200,7 @@ function alertItem(record: AlertRecord, retentionMs: number): Item {
 /** An item as a record; undefined for one this code did not write (it is skipped, never guessed at). */
 function alertRecord(item: Item): AlertRecord | undefined {
   const family = item.family?.S;
-  const kind = KINDS.find((candidate) => candidate === item.kind?.S);
+  const kind = NOTICE_KINDS.find((candidate) => candidate === item.kind?.S);
   const source = item.source?.S;
   const message = item.message?.S;
   const version = item.version?.S;

@@ -3,26 +3,19 @@ import { parseArgs } from 'node:util';
 import * as z from 'zod/mini';
 import { createFileChangelogSource } from '../adapters/changelog-files.js';
 import { readPage } from '../adapters/changelog-source.js';
+import { readWatchEnv } from '../config.js';
+import { NOTICE_KINDS } from '../core/alert.js';
 import { Env } from '../core/config-contract.js';
 import { DRIVER_FAMILIES, type DriverFamily, FAMILIES, isDriverFamily } from '../core/driver-family.js';
 import { messageOf, RelayError } from '../core/errors.js';
 import { normalizeVersion } from '../core/version.js';
-import {
-  AMEND_WINDOW_MS,
-  type FamilyPlan,
-  type FamilyWatchState,
-  type PageRead,
-  planFamily,
-  type SentAlert,
-} from '../core/watch.js';
+import { type FamilyPlan, type FamilyWatchState, type PageRead, planFamily, type SentAlert } from '../core/watch.js';
 
 export interface WatchCommandIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly env: NodeJS.ProcessEnv;
 }
-
-const KINDS = ['release', 'rollback', 'upcoming', 'end-of-support', 'notice'] as const;
 
 /** What --seen FILE holds: the alerts the relay sent, as the watch compares them with the pages. */
 const SeenFile = z.object({
@@ -34,7 +27,7 @@ const SeenFile = z.object({
         .check(z.refine((value) => normalizeVersion(value) !== null, 'expected a version, e.g. 8.6.1')),
       notesPublished: z.boolean(),
       rolledBack: z.boolean(),
-      kind: z.optional(z.enum(KINDS)),
+      kind: z.optional(z.enum(NOTICE_KINDS)),
       releaseDate: z.optional(z.nullable(z.string())),
     }),
   ),
@@ -137,12 +130,11 @@ async function readSeen(path: string): Promise<SentAlert[]> {
 
 function plansFromSeen(pages: Map<DriverFamily, PageRead>, seen: readonly SentAlert[], now: number): FamilyPlan[] {
   return DRIVER_FAMILIES.map((family) => {
-    const mine = seen.filter((alert) => alert.family === family);
-    const known = mine.some((alert) => alert.kind !== 'upcoming');
+    const known = seen.some((alert) => alert.family === family && alert.kind !== 'upcoming');
     const state: FamilyWatchState | undefined = known
       ? { newest: null, rows: 0, pending: {}, shrunk: null }
       : undefined;
-    return planFamily({ family, page: pages.get(family) as PageRead, sent: mine, state, now, graceMs: 0 });
+    return planFamily({ family, page: pages.get(family) as PageRead, sent: seen, state, now, graceMs: 0 });
   });
 }
 
@@ -151,32 +143,26 @@ async function plansFromTable(
   env: NodeJS.ProcessEnv,
   now: number,
 ): Promise<FamilyPlan[]> {
-  const tableName = env[Env.deliveryTableName]?.trim();
-  if (!tableName) {
+  if (!env[Env.deliveryTableName]?.trim()) {
     throw new RelayError(
       'invalid-config',
       `without --seen FILE the watch reads the deployed table: set ${Env.deliveryTableName} (the stack's DeliveryRecords table) and AWS credentials`,
     );
   }
-  const { createWatchStore } = await import('../adapters/watch-store.js');
-  const store = createWatchStore({ tableName });
-  const hours = Number(env[Env.unannouncedAfterHours] ?? 24);
-  const sent = await store.sentSince(now - AMEND_WINDOW_MS);
-  const plans: FamilyPlan[] = [];
-  for (const family of DRIVER_FAMILIES) {
-    const stored = await store.familyState(family);
-    plans.push(
-      planFamily({
-        family,
-        page: pages.get(family) as PageRead,
-        sent: sent.filter((alert) => alert.family === family),
-        state: stored?.state,
-        now,
-        graceMs: (Number.isFinite(hours) ? hours : 24) * 60 * 60 * 1000,
-      }),
-    );
-  }
-  return plans;
+  const { deliveryTableName, unannouncedAfterHours } = readWatchEnv(env);
+  const [{ createWatchStore }, { planWatch }] = await Promise.all([
+    import('../adapters/watch-store.js'),
+    import('../watch.js'),
+  ]);
+  const planned = await planWatch(
+    {
+      readPage: async (family) => pages.get(family) as PageRead,
+      store: createWatchStore({ tableName: deliveryTableName }),
+      graceMs: unannouncedAfterHours * 60 * 60 * 1000,
+    },
+    now,
+  );
+  return planned.map(({ plan }) => plan);
 }
 
 function text(

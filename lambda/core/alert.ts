@@ -9,7 +9,8 @@ import type { DriverFamily } from './driver-family.js';
  * - upcoming: a version will be released;
  * - notice: about a recognised driver, but no release (advisories, general news).
  */
-export type NoticeKind = 'release' | 'rollback' | 'end-of-support' | 'upcoming' | 'notice';
+export const NOTICE_KINDS = ['release', 'rollback', 'end-of-support', 'upcoming', 'notice'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 /** A notice kind, or `unrecognised` for a notification that names no driver family (forwarded as it came). */
 export type AlertKind = NoticeKind | 'unrecognised';

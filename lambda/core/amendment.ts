@@ -6,9 +6,8 @@ import type { KnownBlock } from '@slack/types';
 import type { DriverAlert } from './alert.js';
 import { title } from './alert-wording.js';
 import type { Changelog } from './changelog.js';
-import type { DriverFamily } from './driver-family.js';
-import { FAMILIES } from './driver-family.js';
-import { renderEmail, snsSubject } from './email-message.js';
+import { type DriverFamily, FAMILIES } from './driver-family.js';
+import { renderEmail, SUBJECT_PREFIX, snsSubject } from './email-message.js';
 import { enrich } from './enrich.js';
 import type { FleetView } from './fleet-wording.js';
 import { escapeMrkdwn } from './mrkdwn.js';
@@ -179,8 +178,6 @@ function goTo(alert: DriverAlert): string {
   if (alert.kind !== 'rollback' || alert.returnTo === null) return '';
   return ` Instances that installed it should go to ${alert.familyName} ${alert.returnTo.version}.`;
 }
-
-const SUBJECT_PREFIX = '[EC2 drivers] ';
 
 function amendmentEmail(alert: DriverAlert, change: AmendmentChange, sentAt: number, fleet?: FleetView) {
   const what = `${alert.familyName} ${alert.version}`;

@@ -14,7 +14,7 @@ import { renderText } from './terminal-text.js';
  * that is 100 characters or longer (the API reference says "less than 100").
  */
 const SUBJECT_MAX = 99;
-const SUBJECT_PREFIX = '[EC2 drivers] ';
+export const SUBJECT_PREFIX = '[EC2 drivers] ';
 /** SNS caps a message at 256 KB; staying far below leaves room for the subject and the envelope. */
 const BODY_MAX_BYTES = 150_000;
 const TRUNCATED = '\n\n(truncated)\n';

@@ -89,7 +89,7 @@ export interface FamilyPlan<A extends SentAlert = SentAlert> {
 export interface WatchInput<A extends SentAlert> {
   readonly family: DriverFamily;
   readonly page: PageRead;
-  /** Alerts of this family the relay sent (the last 60 days of them). */
+  /** Alerts the relay sent (the last 60 days of them); those about other families are left out here. */
   readonly sent: readonly A[];
   /** undefined: the watch never read this family. */
   readonly state: FamilyWatchState | undefined;
@@ -129,7 +129,8 @@ export function planFamily<A extends SentAlert>(input: WatchInput<A>): FamilyPla
     }
   }
 
-  const updates = amendments(input.sent, page.changelog, family);
+  const sent = input.sent.filter((alert) => alert.family === family);
+  const updates = amendments(sent, page.changelog);
   if (state === undefined) {
     return {
       family,
@@ -149,7 +150,7 @@ export function planFamily<A extends SentAlert>(input: WatchInput<A>): FamilyPla
 
   // Versions the relay has seen: the last accepted page's newest, and every version an alert named. An upcoming
   // notice does not count: it said the release was not out, so its release appearing is still news.
-  const alerted = input.sent.filter((alert) => alert.kind !== 'upcoming').map((alert) => alert.version);
+  const alerted = sent.filter((alert) => alert.kind !== 'upcoming').map((alert) => alert.version);
   // Versions already waiting were seen too: a version newer only than the accepted ones is not news.
   const seenNewest = newestOf([
     ...(state.newest === null ? [] : [state.newest]),
@@ -203,10 +204,10 @@ export function settle(plan: FamilyPlan<SentAlert>, undelivered: readonly string
 }
 
 /** Each release alert the page now says more about, with the one change to make. */
-function amendments<A extends SentAlert>(sent: readonly A[], changelog: Changelog, family: DriverFamily): Update<A>[] {
+function amendments<A extends SentAlert>(sent: readonly A[], changelog: Changelog): Update<A>[] {
   const updates: Update<A>[] = [];
   for (const alert of sent) {
-    if (alert.family !== family || alert.kind !== 'release' || alert.rolledBack) continue;
+    if (alert.kind !== 'release' || alert.rolledBack) continue;
     const entry = entryFor(changelog.entries, alert.version);
     if (entry === undefined) continue;
     const change: AmendmentChange | null = marksRolledBack(entry)
@@ -216,7 +217,7 @@ function amendments<A extends SentAlert>(sent: readonly A[], changelog: Changelo
         : alert.releaseDate === null && entry.releaseDate !== null
           ? 'date-published'
           : null;
-    if (change !== null) updates.push({ family, version: alert.version, change, alert });
+    if (change !== null) updates.push({ family: alert.family, version: alert.version, change, alert });
   }
   return updates;
 }
