@@ -1,25 +1,8 @@
 import { join } from 'node:path';
-import { type CliIo, main } from '../lambda/cli/main';
+import { runCli as run } from './support/cli-run';
 
 const EVENTS = join(__dirname, 'fixtures', 'events');
 const INVENTORY = join(__dirname, 'fixtures', 'inventory');
-
-async function run(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    readStdin: async () => '',
-    env: {},
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 const render = (format: string, inventory?: string) =>
   run([

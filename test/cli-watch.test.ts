@@ -1,26 +1,8 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CliIo, main } from '../lambda/cli/main';
+import { runCli as run } from './support/cli-run';
 import { ENA_FIXTURE_ROWS, enaPage } from './support/history-pages';
-
-/** Runs the CLI in-process, capturing what it prints. */
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    readStdin: async () => '',
-    env,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 /** A changelog directory whose ENA page lists 2.12.0 (rolled back) and 2.13.0 above the fixture's rows. */
 async function pagesDir(): Promise<string> {

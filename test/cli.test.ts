@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type CliIo, main } from '../lambda/cli/main';
+import { runCli as run } from './support/cli-run';
 import { eventText, loadSqsEvent, sqsRecord } from './support/events';
 import { answers, type SlackStandIn, startSlackStandIn } from './support/slack-stand-in';
 import { PROCESS_TEST_MS } from './support/timeouts.js';
@@ -11,24 +11,6 @@ jest.setTimeout(PROCESS_TEST_MS);
 
 const EVENTS = join(__dirname, 'fixtures', 'events');
 const PAGES = join(__dirname, 'fixtures', 'pages');
-
-/** Runs the CLI in-process, capturing what it prints. */
-async function run(argv: string[], { stdin = '', env = {} }: { stdin?: string; env?: NodeJS.ProcessEnv } = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    readStdin: async () => stdin,
-    env,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 describe('driver-relay render', () => {
   it('prints the PV 8.6.1 alert as JSON with its date, notes, previous release and Windows Server guidance', async () => {

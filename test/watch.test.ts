@@ -99,7 +99,7 @@ function relayParts(clock: () => number) {
   const deliveries = createDeliveryStore({ dynamodb: dynamo.dynamodb, tableName, now: clock });
   const records = createWatchStore({ dynamodb: dynamo.dynamodb, tableName });
   const watchDeps: WatchDependencies = {
-    readPage: (family) => readPage(family, fetchPage, clock),
+    readPage: (family) => readPage(family, { fetchPage, now: clock }),
     store: records,
     deliveries,
     destinations,
