@@ -1,6 +1,9 @@
 import { AwsApiError, awsJsonApi, SECRETS_MANAGER } from '../lambda/adapters/aws-json-api.js';
+import { rejectionOf } from './support/rejection.js';
 import { type SecretsStandIn, secretAnswers, startSecretsStandIn } from './support/secrets-stand-in.js';
 import { STAND_IN_TEST_MS } from './support/timeouts.js';
+
+const apiRejection = (promise: Promise<unknown>) => rejectionOf(promise, AwsApiError);
 
 // Real HTTP to loopback stand-ins and real waits: see support/timeouts.ts.
 jest.setTimeout(STAND_IN_TEST_MS);
@@ -28,15 +31,6 @@ const api = (options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}) =>
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
 
-async function rejectionOf(promise: Promise<unknown>): Promise<AwsApiError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof AwsApiError)) throw new Error(`expected an AwsApiError, got ${String(outcome)}`);
-  return outcome;
-}
-
 describe('calling an AWS JSON API', () => {
   it('sends a signed request for the operation and resolves to the answer', async () => {
     const answer = await api()('GetSecretValue', { SecretId: SECRET_ID });
@@ -55,7 +49,7 @@ describe('calling an AWS JSON API', () => {
   it("rejects a 4xx answer at once, with AWS's name for the error", async () => {
     secrets.script(SECRET_ID, secretAnswers.accessDenied());
 
-    const error = await rejectionOf(api()('GetSecretValue', { SecretId: SECRET_ID }));
+    const error = await apiRejection(api()('GetSecretValue', { SecretId: SECRET_ID }));
 
     expect(error).toMatchObject({ code: 'AccessDeniedException', status: 400 });
     expect(error.message).toContain('secretsmanager GetSecretValue: AccessDeniedException (HTTP 400)');
@@ -65,13 +59,13 @@ describe('calling an AWS JSON API', () => {
   it('gives up when the service does not answer within the timeout', async () => {
     secrets.script(SECRET_ID, secretAnswers.neverAnswers());
 
-    const error = await rejectionOf(api({ timeoutMs: 100 })('GetSecretValue', { SecretId: SECRET_ID }));
+    const error = await apiRejection(api({ timeoutMs: 100 })('GetSecretValue', { SecretId: SECRET_ID }));
 
     expect(error.code).toBe('TimeoutError');
   });
 
   it('refuses to send anything without a region and credentials', async () => {
-    const error = await rejectionOf(api({ env: { AWS_REGION: 'us-east-1' } })('GetSecretValue', { SecretId: 'x' }));
+    const error = await apiRejection(api({ env: { AWS_REGION: 'us-east-1' } })('GetSecretValue', { SecretId: 'x' }));
 
     expect(error.code).toBe('CredentialsMissing');
     expect(secrets.requests).toHaveLength(0);

@@ -16,6 +16,7 @@ import {
 import type { DeliveryStore, Destination, RenderedAlert, SendContext } from '../lambda/ports.js';
 import { countedMetrics } from './support/counted-metrics.js';
 import { type Dynalite, startDynalite } from './support/dynalite.js';
+import { rejectionOf } from './support/rejection.js';
 import { renderedAlert } from './support/rendered-alert.js';
 import { answers, type SlackStandIn, startSlackStandIn } from './support/slack-stand-in.js';
 import { STAND_IN_TEST_MS } from './support/timeouts.js';
@@ -99,15 +100,7 @@ function deliver(alerts: readonly RenderedAlert[], overrides: Partial<DeliverAle
   });
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<DeliveryFailedError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof DeliveryFailedError))
-    throw new Error(`expected a DeliveryFailedError, got ${String(outcome)}`);
-  return outcome;
-}
+const failureOf = (promise: Promise<unknown>) => rejectionOf(promise, DeliveryFailedError);
 
 const mainMessages = (channel: string) => slack.messages(channel).filter((message) => message.threadTs === undefined);
 const emailsPublished = () => sns.commandCalls(PublishCommand).length;

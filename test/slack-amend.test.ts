@@ -10,6 +10,7 @@ import { slackDestination, THREAD_REPLY_RESERVE_MS } from '../lambda/adapters/sl
 import { RelayError } from '../lambda/core/errors.js';
 import { createDestinations } from '../lambda/destinations.js';
 import type { AmendContext, RenderedAmendment } from '../lambda/ports.js';
+import { rejectionOf } from './support/rejection.js';
 import { renderedAlert } from './support/rendered-alert.js';
 import { type SecretsStandIn, startSecretsStandIn } from './support/secrets-stand-in.js';
 import { answers, type SlackStandIn, startSlackStandIn } from './support/slack-stand-in.js';
@@ -99,14 +100,7 @@ async function postAlert(): Promise<string> {
   return receipt.ref;
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<RelayError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof RelayError)) throw new Error(`expected a RelayError, got ${String(outcome)}`);
-  return outcome;
-}
+const failureOf = (promise: Promise<unknown>) => rejectionOf(promise, RelayError);
 
 function chainText(error: unknown): string {
   const parts: string[] = [];

@@ -3,6 +3,7 @@ import { createSlackClient, type LogSink } from '../lambda/adapters/slack-client
 import { postToSlack, slackDestination, THREAD_REPLY_RESERVE_MS } from '../lambda/adapters/slack-destination.js';
 import { RelayError } from '../lambda/core/errors.js';
 import { countedMetrics } from './support/counted-metrics.js';
+import { rejectionOf } from './support/rejection.js';
 import { renderedAlert } from './support/rendered-alert.js';
 import { answers, type SlackStandIn, startSlackStandIn } from './support/slack-stand-in.js';
 import { STAND_IN_TEST_MS } from './support/timeouts.js';
@@ -60,14 +61,7 @@ const sameRealmFetch: typeof fetch = async (input, init) => {
   }
 };
 
-async function failureOf(promise: Promise<unknown>): Promise<RelayError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof RelayError)) throw new Error(`expected a RelayError, got ${String(outcome)}`);
-  return outcome;
-}
+const failureOf = (promise: Promise<unknown>) => rejectionOf(promise, RelayError);
 
 const { slack: payload } = renderedAlert();
 

@@ -1,6 +1,7 @@
 import { sharedSecretsProvider } from '../lambda/adapters/secrets-provider.js';
 import { readSlackToken } from '../lambda/adapters/slack-token.js';
 import { RelayError } from '../lambda/core/errors.js';
+import { rejectionOf } from './support/rejection.js';
 import { type SecretsStandIn, secretAnswers, startSecretsStandIn } from './support/secrets-stand-in.js';
 import { STAND_IN_TEST_MS } from './support/timeouts.js';
 
@@ -33,14 +34,7 @@ beforeEach(() => {
   sharedSecretsProvider().clearCache();
 });
 
-async function failureOf(promise: Promise<unknown>): Promise<RelayError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof RelayError)) throw new Error(`expected a RelayError, got ${String(outcome)}`);
-  return outcome;
-}
+const failureOf = (promise: Promise<unknown>) => rejectionOf(promise, RelayError);
 
 describe('reading the Slack bot token', () => {
   it('reads a secret that holds the token itself', async () => {
