@@ -11,9 +11,7 @@ import { createChangelogSource, readPage } from '../lambda/adapters/changelog-so
 import { createDeliveryStore } from '../lambda/adapters/delivery-store.js';
 import { fetchHistoryPage, type HISTORY_PAGE_URLS } from '../lambda/adapters/history-page-fetch.js';
 import { createWatchStore } from '../lambda/adapters/watch-store.js';
-import type { DriverFamily } from '../lambda/core/driver-family.js';
-import { DRIVER_FAMILIES } from '../lambda/core/driver-family.js';
-import { parseSnsMessageJson } from '../lambda/core/sns-event.js';
+import { DRIVER_FAMILIES, type DriverFamily } from '../lambda/core/driver-family.js';
 import { createDestinations } from '../lambda/destinations.js';
 import { relayMessage } from '../lambda/relay.js';
 import { runWatch, type WatchDependencies } from '../lambda/watch.js';
@@ -83,8 +81,16 @@ function serveEna(rows: readonly PageRow[], status = 200) {
   pages.route('/ena', { status, body: enaPage(rows) });
 }
 
-/** The relay's parts as the function wires them, on this test's table, clock and stand-ins. */
-function relayParts(clock: () => number) {
+/**
+ * The relay's parts as the function wires them, on this test's table and stand-ins, with a clock the test moves
+ * (`advance`). It starts now, since the Slack client's deadlines are real time.
+ */
+function relayParts() {
+  let offset = 0;
+  const clock = () => Date.now() + offset;
+  const advance = (ms: number) => {
+    offset += ms;
+  };
   const { metrics, counted } = countedMetrics();
   const logs: { level: string; message: string; attributes: Record<string, unknown> }[] = [];
   const logger = {
@@ -124,19 +130,7 @@ function relayParts(clock: () => number) {
       },
       { owner: randomUUID(), deadline: clock() + 60_000 },
     );
-  return { watch, relay, logs, counted, records };
-}
-
-/** A clock the test moves; it starts now, since the Slack client's deadlines are real time. */
-function testClock() {
-  let offset = 0;
-  const clock = () => Date.now() + offset;
-  return {
-    clock,
-    advance: (ms: number) => {
-      offset += ms;
-    },
-  };
+  return { watch, relay, advance, logs, counted, records };
 }
 
 const NEW_ROW: PageRow = {
@@ -150,9 +144,17 @@ function headerOf(blocks: unknown): string {
   return header?.text?.text ?? '';
 }
 
+/** The first look at the pages, then a watch that sees ENA 2.12.0 appear (its grace period starts). */
+async function seenNewVersion(watch: () => Promise<unknown>) {
+  serveEna(ENA_FIXTURE_ROWS);
+  await watch();
+  serveEna([NEW_ROW, ...ENA_FIXTURE_ROWS]);
+  await watch();
+}
+
 /** An ENA 2.12.0 release alert sent before the page listed 2.12.0, and the first watch that recorded the page. */
-async function alertBeforeTheNotes(clock: () => number) {
-  const parts = relayParts(clock);
+async function alertBeforeTheNotes() {
+  const parts = relayParts();
   serveEna(ENA_FIXTURE_ROWS);
   await parts.watch();
   await parts.relay('ENA driver 2.12.0 released', 'ENA Windows driver version 2.12.0 is now available.');
@@ -166,8 +168,7 @@ async function alertBeforeTheNotes(clock: () => number) {
 
 describe('the watch amends alerts in place', () => {
   it('puts the notes and the date into the same Slack message once they are published, replies in its thread and emails a follow-up, once', async () => {
-    const { clock, advance } = testClock();
-    const { watch, ts } = await alertBeforeTheNotes(clock);
+    const { watch, advance, ts } = await alertBeforeTheNotes();
 
     serveEna([NEW_ROW, ...ENA_FIXTURE_ROWS]);
     advance(6 * HOUR);
@@ -196,8 +197,7 @@ describe('the watch amends alerts in place', () => {
   });
 
   it('rewrites the headline of a release later marked rolled back, with the version to go to and no install command, and emails at once', async () => {
-    const { clock, advance } = testClock();
-    const { watch, ts } = await alertBeforeTheNotes(clock);
+    const { watch, advance, ts } = await alertBeforeTheNotes();
 
     serveEna([
       { ...NEW_ROW, notes: ['This release has been rolled back due to a connectivity regression.'] },
@@ -221,8 +221,7 @@ describe('the watch amends alerts in place', () => {
   });
 
   it('posts a new message saying which alert it amends when the bot can no longer update the old one', async () => {
-    const { clock, advance } = testClock();
-    const { watch, ts } = await alertBeforeTheNotes(clock);
+    const { watch, advance, ts } = await alertBeforeTheNotes();
     slack.script(answers.slackError('cant_update_message'), { method: 'chat.update' });
 
     serveEna([NEW_ROW, ...ENA_FIXTURE_ROWS]);
@@ -236,8 +235,7 @@ describe('the watch amends alerts in place', () => {
   });
 
   it('amends once when two watches run at the same time', async () => {
-    const { clock, advance } = testClock();
-    const { watch, ts } = await alertBeforeTheNotes(clock);
+    const { watch, advance, ts } = await alertBeforeTheNotes();
 
     serveEna([NEW_ROW, ...ENA_FIXTURE_ROWS]);
     advance(HOUR);
@@ -251,8 +249,7 @@ describe('the watch amends alerts in place', () => {
 
 describe('the watch alerts releases AWS sent no notice about', () => {
   it('records what it finds on the first look and alerts nothing', async () => {
-    const { clock } = testClock();
-    const { watch, logs } = relayParts(clock);
+    const { watch, logs } = relayParts();
     serveEna([NEW_ROW, ...ENA_FIXTURE_ROWS]);
 
     const report = await watch();
@@ -264,8 +261,7 @@ describe('the watch alerts releases AWS sent no notice about', () => {
   });
 
   it('alerts a version that stays unannounced past the grace period, once, with the same enrichment as a release', async () => {
-    const { clock, advance } = testClock();
-    const { watch } = relayParts(clock);
+    const { watch, advance } = relayParts();
     serveEna(ENA_FIXTURE_ROWS);
     await watch();
 
@@ -291,12 +287,8 @@ describe('the watch alerts releases AWS sent no notice about', () => {
   });
 
   it('does not alert a version announced on the topic during the grace period', async () => {
-    const { clock, advance } = testClock();
-    const { watch, relay } = relayParts(clock);
-    serveEna(ENA_FIXTURE_ROWS);
-    await watch();
-    serveEna([NEW_ROW, ...ENA_FIXTURE_ROWS]);
-    await watch();
+    const { watch, relay, advance } = relayParts();
+    await seenNewVersion(() => watch());
     await relay('ENA driver 2.12.0 released', 'ENA Windows driver version 2.12.0 is now available.');
     slack.clearRequests();
 
@@ -306,8 +298,7 @@ describe('the watch alerts releases AWS sent no notice about', () => {
   });
 
   it('changes nothing when a page cannot be read or suddenly lists fewer rows, and says so in a log line and a metric', async () => {
-    const { clock, advance } = testClock();
-    const { watch, logs, counted, records } = relayParts(clock);
+    const { watch, logs, counted, records, advance } = relayParts();
     serveEna(ENA_FIXTURE_ROWS);
     await watch();
     const before = await records.familyState('ena');
@@ -332,12 +323,8 @@ describe('the watch alerts releases AWS sent no notice about', () => {
   });
 
   it('alerts an unannounced version once when two watches run at the same time', async () => {
-    const { clock, advance } = testClock();
-    const { watch } = relayParts(clock);
-    serveEna(ENA_FIXTURE_ROWS);
-    await watch();
-    serveEna([NEW_ROW, ...ENA_FIXTURE_ROWS]);
-    await watch();
+    const { watch, advance } = relayParts();
+    await seenNewVersion(() => watch());
 
     advance(25 * HOUR);
     await Promise.all([watch('watch-a'), watch('watch-b')]);
@@ -347,12 +334,8 @@ describe('the watch alerts releases AWS sent no notice about', () => {
   });
 
   it('amends an unannounced alert like any other when its version is later rolled back', async () => {
-    const { clock, advance } = testClock();
-    const { watch } = relayParts(clock);
-    serveEna(ENA_FIXTURE_ROWS);
-    await watch();
-    serveEna([NEW_ROW, ...ENA_FIXTURE_ROWS]);
-    await watch();
+    const { watch, advance } = relayParts();
+    await seenNewVersion(() => watch());
     advance(25 * HOUR);
     await watch();
     const [alert] = slack.messages(CHANNEL);
@@ -365,9 +348,4 @@ describe('the watch alerts releases AWS sent no notice about', () => {
       'ROLLED BACK: do not install ENA 2.12.0',
     );
   });
-});
-
-it('parses what the test relays as the function would', () => {
-  const body = snsMessageBody((snsEvent({ subject: 's', message: 'm' }).Records[0] as SNSEventRecord).Sns);
-  expect(parseSnsMessageJson(body).topicArn).toBe(DRIVERS_TOPIC_ARN);
 });
