@@ -282,6 +282,12 @@ const versionArb = fc
   .tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 3 }))
   .map(([a, b, c]) => `${a}.${b}.${c}`);
 
+interface GeneratedRow {
+  readonly version: string;
+  readonly date: string | null;
+  readonly rolledBack: boolean;
+}
+
 const rowArb = fc.record({
   version: versionArb,
   date: fc.option(fc.constant('2026-10-01'), { nil: null }),
@@ -302,15 +308,9 @@ const sentArb = fc.record({
   rolledBack: fc.boolean(),
 }) as fc.Arbitrary<SentAlert>;
 
-function toPage(
-  rows: fc.Arbitrary<never> | readonly { version: string; date: string | null; rolledBack: boolean }[] | 'unreadable',
-): PageRead {
+function toPage(rows: readonly GeneratedRow[] | 'unreadable'): PageRead {
   if (rows === 'unreadable') return { ok: false, reason: 'fetch-failed: HTTP 500' };
-  return page(
-    (rows as readonly { version: string; date: string | null; rolledBack: boolean }[]).map((r) =>
-      row(r.version, { date: r.date, notes: r.rolledBack ? ['Rolled back.'] : ['Fixes.'] }),
-    ),
-  );
+  return page(rows.map((r) => row(r.version, { date: r.date, notes: r.rolledBack ? ['Rolled back.'] : ['Fixes.'] })));
 }
 
 describe('the watch plan: properties over page histories', () => {
@@ -357,14 +357,7 @@ describe('the watch plan: properties over page histories', () => {
             for (const version of result.unannounced) {
               expect(alerted.some((a) => a.kind !== 'upcoming' && sameVersion(a.version, version))).toBe(false);
               // What was alerted is now an alert the relay sent.
-              alerted.push({
-                family: 'ena',
-                version,
-                kind: 'release',
-                notesPublished: true,
-                releaseDate: null,
-                rolledBack: false,
-              });
+              alerted.push(sentRelease(version, { releaseDate: null }));
             }
             for (const update of result.updates) {
               expect(update.alert.kind).toBe('release');
@@ -397,14 +390,7 @@ describe('the watch plan: properties over page histories', () => {
               const key = sent.find((a) => sameVersion(a.version, version)) ? `dup:${version}` : version;
               expect(unannounced.has(key)).toBe(false);
               unannounced.add(key);
-              sent.push({
-                family: 'ena',
-                version,
-                kind: 'release',
-                notesPublished: true,
-                releaseDate: null,
-                rolledBack: false,
-              });
+              sent.push(sentRelease(version, { releaseDate: null }));
             }
             for (const { alert, change } of result.updates) {
               const position = sent.indexOf(alert);
