@@ -9,9 +9,9 @@ import type { Changelog } from './changelog.js';
 import { type DriverFamily, FAMILIES } from './driver-family.js';
 import { renderEmail, SUBJECT_PREFIX, snsSubject } from './email-message.js';
 import { enrich } from './enrich.js';
-import type { FleetView } from './fleet-wording.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import { type FamilyNotice, readNotice } from './notice.js';
+import { cleanText } from './safe-text.js';
 import { BLOCKS_MAX, type SlackMessage, section } from './slack-blocks.js';
 import { renderSlackMessages } from './slack-message.js';
 import type { SnsNotification } from './sns-event.js';
@@ -125,12 +125,11 @@ export interface AmendmentInput {
   readonly sentAt: number;
   /** When the watch saw the change (epoch ms). */
   readonly now: number;
-  readonly fleet?: FleetView;
 }
 
 /** The amendment for every kind of destination (ports.ts RenderedAmendment). */
-export function renderAmendment({ alert, change, sentAt, now, fleet }: AmendmentInput) {
-  const { main, thread } = renderSlackMessages(alert, fleet);
+export function renderAmendment({ alert, change, sentAt, now }: AmendmentInput) {
+  const { main, thread } = renderSlackMessages(alert);
   const what = `${alert.familyName} ${alert.version}`;
   const amended = `:pencil2: Amended ${isoMinute(now)} by the version-history watch: ${CHANGE_WORDS[change]}. First sent ${isoMinute(sentAt)}.`;
   const replacing = `:pencil2: This amends the alert of ${isoMinute(sentAt)} about ${what} (${CHANGE_WORDS[change]}); that message could not be updated.`;
@@ -142,7 +141,7 @@ export function renderAmendment({ alert, change, sentAt, now, fleet }: Amendment
       broadcast: change === 'rolled-back',
       replacement: { main: withLine(main, replacing), thread },
     },
-    email: amendmentEmail(alert, change, sentAt, fleet),
+    email: amendmentEmail(alert, change, sentAt),
   };
 }
 
@@ -155,16 +154,22 @@ function withLine(message: SlackMessage, line: string): SlackMessage {
   return { text: message.text, blocks: blocks.slice(0, BLOCKS_MAX) };
 }
 
-function replyText(alert: DriverAlert, change: AmendmentChange): string {
+/** What the page now says, as one sentence without its full stop (the thread reply and the email go on from it). */
+function newsOf(alert: DriverAlert, change: AmendmentChange): string {
   const what = `${alert.familyName} ${alert.version}`;
   switch (change) {
     case 'notes-published':
-      return `Release notes now published for ${what}${alert.releaseDate === null ? '' : ` (released ${alert.releaseDate})`}: the alert above shows them.`;
+      return `Release notes now published for ${what}${alert.releaseDate === null ? '' : ` (released ${alert.releaseDate})`}`;
     case 'date-published':
-      return `Release date now published: ${what} was released ${alert.releaseDate ?? '(date not shown)'}.`;
+      return `Release date now published: ${what} was released ${alert.releaseDate ?? '(date not shown)'}`;
     case 'rolled-back':
-      return `ROLLED BACK: do not install ${what}. The version history now marks it rolled back.${goTo(alert)}`;
+      return `ROLLED BACK: do not install ${what}. The version history now marks it rolled back`;
   }
+}
+
+function replyText(alert: DriverAlert, change: AmendmentChange): string {
+  const news = newsOf(alert, change);
+  return change === 'notes-published' ? `${news}: the alert above shows them.` : `${news}.${goTo(alert)}`;
 }
 
 function replyMrkdwn(alert: DriverAlert, change: AmendmentChange): string {
@@ -179,12 +184,12 @@ function goTo(alert: DriverAlert): string {
   return ` Instances that installed it should go to ${alert.familyName} ${alert.returnTo.version}.`;
 }
 
-function amendmentEmail(alert: DriverAlert, change: AmendmentChange, sentAt: number, fleet?: FleetView) {
+function amendmentEmail(alert: DriverAlert, change: AmendmentChange, sentAt: number) {
   const what = `${alert.familyName} ${alert.version}`;
   const footer = `\n--\nSent by ec2-driver-relay's version-history watch. It follows the alert of ${isoMinute(sentAt)} about ${what}.\n`;
   if (change === 'rolled-back') {
     // The urgent one: the whole corrected alert, so nobody needs the first email to act.
-    const full = renderEmail(alert, fleet);
+    const full = renderEmail(alert);
     return {
       subject: snsSubject(`${SUBJECT_PREFIX}${title(alert)}`),
       body: `This corrects the alert of ${isoMinute(sentAt)}, which said ${what} was released: the version history now marks it rolled back. Do not install it.${goTo(alert)}\n\n${full.body}`,
@@ -192,7 +197,7 @@ function amendmentEmail(alert: DriverAlert, change: AmendmentChange, sentAt: num
   }
   const notes = alert.details.map((line) => `  - ${line}`).join('\n');
   const body = [
-    replyText(alert, change).replace(': the alert above shows them.', '.'),
+    `${newsOf(alert, change)}.`,
     '',
     ...(change === 'notes-published' && notes !== '' ? ['Release notes:', notes, ''] : []),
     `Version history: ${alert.sourceUrl}`,
@@ -201,7 +206,8 @@ function amendmentEmail(alert: DriverAlert, change: AmendmentChange, sentAt: num
     change === 'notes-published'
       ? `Release notes published: ${what}`
       : `Release date published: ${what} (${alert.releaseDate ?? 'date not shown'})`;
-  return { subject: snsSubject(`${SUBJECT_PREFIX}${subject}`), body: `${body}\n${footer}` };
+  // Page text is in it: cleaned like every other rendering (terminal-text.ts cleanText).
+  return { subject: snsSubject(`${SUBJECT_PREFIX}${subject}`), body: cleanText(`${body}\n${footer}`) };
 }
 
 /** "2026-12-02 15:49 UTC" */
